@@ -1,0 +1,65 @@
+"""The ``check`` command: every content, brand, theme, font and template file -> all problems,
+without rendering a page."""
+
+from __future__ import annotations
+
+import jinja2
+
+from .compose import ComposeRequest, compose
+from .errors import HandoutError, InputError, Problem
+from .fonts import register_families
+from .localize import SOURCE_LOCALE, load_catalog, localize
+from .project import Project
+from .templating import environment
+
+
+def _collect(problems: list[Problem], what: str, fn: object) -> object | None:
+    try:
+        return fn()  # type: ignore[operator]
+    except InputError as exc:
+        problems.extend(exc.problems)
+    except HandoutError as exc:
+        problems.append(Problem(what, None, "", str(exc)))
+    return None
+
+
+def check_project(project: Project) -> list[Problem]:
+    """All problems of the project's input files, each naming its file (and line, where known)."""
+    problems: list[Problem] = []
+    handouts = {t: _collect(problems, t, lambda t=t: project.handout(t)) for t in project.topics()}
+    brands = {b: _collect(problems, b, lambda b=b: project.brand(b)) for b in project.brands()}
+    for brand_id, brand in brands.items():
+        if brand is None:
+            continue
+        for edition in project.editions():
+            theme = _collect(problems, brand_id, lambda b=brand_id, e=edition: project.theme(b, e))
+            if theme is not None:
+                _collect(problems, "fonts", lambda t=theme: register_families(t.fonts,
+                                                                              project.fonts_dir))
+    # every template, the shared ones and each brand's overrides, must at least parse
+    template_dirs = [project.templates_dir] + [project.brands_dir / b for b in project.brands()]
+    for directory in template_dirs:
+        env = environment(directory, None)
+        for path in sorted(directory.glob("*.j2" if directory != project.templates_dir
+                                          else "**/*.j2")):
+            if directory == project.templates_dir and project.brands_dir in path.parents:
+                continue
+            name = path.relative_to(directory).as_posix()
+            try:
+                env.parse(path.read_text(encoding="utf-8"), name=name, filename=str(path))
+            except jinja2.TemplateSyntaxError as exc:
+                rel = path.relative_to(project.root)
+                problems.append(Problem(str(rel), exc.lineno, "", f"template syntax error: "
+                                                                 f"{exc.message}"))
+    # compose (not render) every topic with every brand: catches undefined names and bad output
+    if not problems:
+        catalog = load_catalog(project.locales_dir, SOURCE_LOCALE)
+        for topic, handout in handouts.items():
+            for brand_id, brand in brands.items():
+                if handout is None or brand is None:
+                    continue
+                localized = localize(handout, catalog, SOURCE_LOCALE)  # type: ignore[arg-type]
+                request = ComposeRequest(localized, brand, "standard", catalog)  # type: ignore[arg-type]
+                _collect(problems, f"{topic}/{brand_id}",
+                         lambda r=request: compose(r, templates_dir=project.templates_dir))
+    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.field, p.message))

@@ -1,0 +1,124 @@
+"""Command line: argv -> a build, check or list run, printed results and an exit code.
+The only module that prints."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import Outcome, Selection, expand, run
+from .checks import check_project
+from .errors import HandoutError, InputError
+from .project import DEFAULT_BRAND, Project
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="generate.py",
+        description="Build printable patient leaflets. With no command: build everything.",
+    )
+    p.add_argument("--version", action="version", version=f"handoutgen {__version__}")
+    p.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)
+    sub = p.add_subparsers(dest="command")
+    b = sub.add_parser("build", help="build leaflets (default: everything)",
+                       description="Build leaflets. With no selection: every topic, locale and "
+                       "brand. Otherwise unselected dimensions default to the source locale, the "
+                       "default brand, the standard edition and the brand's paper. Values may "
+                       "be globs ('*') and may repeat or be comma-separated.")
+    b.add_argument("topics", nargs="*", help="topic ids (default: all)")
+    b.add_argument("--locale", action="append", dest="locales", metavar="TAG")
+    b.add_argument("--brand", action="append", dest="brands", metavar="ID")
+    b.add_argument("--paper", action="append", dest="papers", metavar="NAME")
+    b.add_argument("--edition", action="append", dest="editions", metavar="NAME")
+    b.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    b.add_argument("--allow-incomplete", action="store_true",
+                   help="build incomplete translations as marked drafts instead of skipping")
+    sub.add_parser("check", help="validate every content, brand, theme and template file")
+    sub.add_parser("list", help="show topics, locales, brands, editions and papers")
+    return p
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _print_outcome(o: Outcome) -> None:
+    mark = {"built": "built  ", "skipped": "skipped", "failed": "FAILED "}[o.status]
+    detail = f"{o.job.relpath} ({o.pages} pages)" if o.status == "built" else ""
+    print(f"{mark} {o.job} {detail}".rstrip(), flush=True)
+    if o.reason:
+        for line in o.reason.splitlines():
+            print(f"        {line}", file=sys.stderr if o.status == "failed" else sys.stdout)
+    for w in o.warnings:
+        print(f"        warning: {w}")
+
+
+def _build(project: Project, args: argparse.Namespace) -> int:
+    selection = Selection(
+        topics=args.topics or None, locales=_split(args.locales), brands=_split(args.brands),
+        editions=_split(args.editions), papers=_split(args.papers),
+    )
+    jobs = expand(project, selection)
+    report = run(project, jobs, args.out, allow_incomplete=args.allow_incomplete,
+                 on_outcome=_print_outcome)
+    print(f"\n{len(report.outcomes)} leaflet(s): {report.count('built')} built, "
+          f"{report.count('skipped')} skipped, {report.count('failed')} failed. "
+          f"Manifest: {report.manifest}")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _check(project: Project) -> int:
+    problems = check_project(project)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    n = len(project.topics())
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"ok: {n} topic(s), {len(project.brands())} brand(s), "
+          f"{len(project.editions())} edition(s), templates and fonts checked.")
+    return EXIT_OK
+
+
+def _list(project: Project) -> int:
+    print("topics:  ", ", ".join(project.topics()))
+    print("locales: ", ", ".join(project.locales()))
+    brands = []
+    for b in project.brands():
+        brand = project.brand(b)
+        default = " (default)" if b == DEFAULT_BRAND else ""
+        brands.append(f"{b}{default} [{brand.name}; paper {brand.paper}]")
+    print("brands:  ", "; ".join(brands))
+    print("editions:", ", ".join(project.editions()))
+    print("papers:  ", ", ".join(project.papers()))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = args.root or Path(__file__).resolve().parent.parent
+    project = Project(root.resolve())
+    try:
+        if args.command == "check":
+            return _check(project)
+        if args.command == "list":
+            return _list(project)
+        if args.command is None:
+            args = _parser().parse_args(["build", *(argv or [])])
+        return _build(project, args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_FAILED
+    except HandoutError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,53 @@
+"""Font registration: a theme's TrueType families in fonts/ -> ReportLab font names (once per process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from .errors import InputError, Problem
+
+WEIGHTS = ("regular", "bold", "italic", "bold_italic")
+_registered: dict[str, Path] = {}
+
+
+def font_name(family: str, weight: str) -> str:
+    return f"{family}-{weight}"
+
+
+def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> None:
+    """Register every face of every family, and map <b>/<i> inside paragraphs to the right face."""
+    problems: list[Problem] = []
+    for family, faces in families.items():
+        for weight, file_name in faces.items():
+            name = font_name(family, weight)
+            path = fonts_dir / file_name
+            if _registered.get(name) == path:
+                continue
+            if weight not in WEIGHTS:
+                problems.append(Problem("theme", None, f"fonts.{family}.{weight}",
+                                        f"unknown face (expected one of {', '.join(WEIGHTS)})"))
+                continue
+            try:
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+            except (OSError, TTFError) as exc:
+                problems.append(Problem(str(path), None, f"fonts.{family}.{weight}",
+                                        f"cannot load TrueType font: {exc}"))
+                continue
+            _registered[name] = path
+        if problems:
+            continue
+        regular = font_name(family, "regular")
+        bold = font_name(family, "bold") if "bold" in faces else regular
+        italic = font_name(family, "italic") if "italic" in faces else regular
+        bold_italic = font_name(family, "bold_italic") if "bold_italic" in faces else bold
+        for face in {regular, bold, italic, bold_italic}:
+            addMapping(face, 0, 0, regular)
+            addMapping(face, 1, 0, bold)
+            addMapping(face, 0, 1, italic)
+            addMapping(face, 1, 1, bold_italic)
+    if problems:
+        raise InputError(problems)

@@ -1,0 +1,340 @@
+"""Typed, immutable data passed between the pipeline stages: handouts, brands, documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+# --- content (handouts/<topic>.yaml) -------------------------------------------------------------
+
+ListKind = Literal["bullets", "steps", "checklist"]
+CalloutKind = Literal["urgent", "warning", "tip", "note"]
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+    clinical: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    year: int
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemList:
+    id: str
+    kind: ListKind
+    items: tuple[str, ...]
+    intro: str | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    term: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Definitions:
+    id: str
+    items: tuple[Definition, ...]
+    intro: str | None = None
+
+
+@dataclass(frozen=True)
+class Callout:
+    id: str
+    kind: CalloutKind
+    title: str
+    blocks: tuple[Paragraph | ItemList, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] | None = None
+    caption: str | None = None
+
+
+Block = Paragraph | ItemList | Definitions | Callout | Table
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    heading: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One topic's source content, validated."""
+
+    id: str
+    code: str
+    title: str
+    summary: str
+    keywords: tuple[str, ...]
+    version: str
+    published: dt.date
+    last_reviewed: dt.date
+    next_review: dt.date
+    review_status: Literal["not-clinically-reviewed", "clinically-reviewed"]
+    authors: tuple[Person, ...]
+    reviewers: tuple[Person, ...]
+    sources: tuple[Source, ...]
+    sections: tuple[Section, ...]
+    path: Path = field(default=Path(), compare=False)
+    # (msgctxt) -> source line, for messages that must name the place a string came from
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+def _map_block(block: Block, ctx: str, fn: Callable[[str, str], str]) -> Block:
+    """Return ``block`` with every translatable string passed through ``fn(context, text)``."""
+    c = f"{ctx}/{block.id}"
+    match block:
+        case Paragraph():
+            return replace(block, text=fn(c, block.text))
+        case ItemList():
+            return replace(
+                block,
+                intro=fn(f"{c}/intro", block.intro) if block.intro else None,
+                items=tuple(fn(c, item) for item in block.items),
+            )
+        case Definitions():
+            return replace(
+                block,
+                intro=fn(f"{c}/intro", block.intro) if block.intro else None,
+                items=tuple(
+                    Definition(fn(f"{c}/term", d.term), fn(f"{c}/text", d.text)) for d in block.items
+                ),
+            )
+        case Callout():
+            return replace(
+                block,
+                title=fn(f"{c}/title", block.title),
+                blocks=tuple(_map_block(b, c, fn) for b in block.blocks),  # type: ignore[misc]
+            )
+        case Table():
+            return replace(
+                block,
+                caption=fn(f"{c}/caption", block.caption) if block.caption else None,
+                header=tuple(fn(f"{c}/header", h) for h in block.header),
+                rows=tuple(tuple(fn(c, cell) for cell in row) for row in block.rows),
+            )
+    raise TypeError(block)  # pragma: no cover
+
+
+def map_strings(handout: Handout, fn: Callable[[str, str], str]) -> Handout:
+    """Return ``handout`` with every translatable string replaced by ``fn(msgctxt, text)``.
+
+    Contexts are built from stable ids (``topic/section/block[/field]``), never positions; the
+    same walk drives translation lookup and catalog extraction.
+    """
+    t = handout.id
+    return replace(
+        handout,
+        title=fn(f"{t}/title", handout.title),
+        summary=fn(f"{t}/summary", handout.summary),
+        sections=tuple(
+            replace(
+                s,
+                heading=fn(f"{t}/{s.id}/heading", s.heading),
+                blocks=tuple(_map_block(b, f"{t}/{s.id}", fn) for b in s.blocks),
+            )
+            for s in handout.sections
+        ),
+    )
+
+
+def iter_strings(handout: Handout) -> Iterator[tuple[str, str]]:
+    """Yield ``(msgctxt, text)`` for every translatable string of ``handout``, in reading order."""
+    found: list[tuple[str, str]] = []
+
+    def collect(ctx: str, text: str) -> str:
+        found.append((ctx, text))
+        return text
+
+    map_strings(handout, collect)
+    yield from found
+
+
+# --- brands and locales ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A clinic's identity, contact details and theme overrides (``templates/brands/<id>/``)."""
+
+    id: str
+    name: str
+    directory: Path
+    address: tuple[str, ...]
+    phone: str
+    website: str | None
+    email: str | None
+    emergency_number: str
+    footer_text: str | None
+    paper: str
+    logo: Path | None
+    logo_alt: str | None
+    tagline: str | None
+    theme: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def placeholders(self) -> dict[str, str]:
+        """Values content strings may name as ``{placeholder}``."""
+        return {
+            "clinic_name": self.name,
+            "clinic_phone": self.phone,
+            "clinic_website": self.website or "",
+            "emergency_number": self.emergency_number,
+        }
+
+
+PLACEHOLDERS = ("clinic_name", "clinic_phone", "clinic_website", "emergency_number")
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    tag: str  # BCP-47, e.g. "en", "pt-BR"
+    language_name: str  # the language's own name, e.g. "English", "Türkçe"
+    direction: Literal["ltr", "rtl"]
+
+
+@dataclass(frozen=True)
+class LocalizedHandout:
+    """A handout with its strings in one locale and its dates formatted for it."""
+
+    handout: Handout
+    locale: LocaleInfo
+    dates: dict[str, str]
+    missing: tuple[str, ...] = ()  # msgctxts that fell back to the source language
+
+
+# --- composed document (what the templates produce, what the renderer draws) ----------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with uniform formatting. ``href`` makes it a link."""
+
+    text: str
+    bold: bool = False
+    href: str | None = None
+
+
+Inline = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class DocHeading:
+    level: int
+    text: Inline
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class DocPara:
+    text: Inline
+    style: str = "body"
+
+
+@dataclass(frozen=True)
+class DocList:
+    kind: ListKind
+    items: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class DocDefinitions:
+    items: tuple[tuple[Inline, Inline], ...]
+
+
+@dataclass(frozen=True)
+class DocTable:
+    header: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    widths: tuple[float, ...] | None = None
+    caption: Inline | None = None
+
+
+@dataclass(frozen=True)
+class DocBox:
+    """A framed group kept on one page: a callout (urgent/warning/tip/note) or a standard box."""
+
+    kind: str
+    title: Inline | None
+    blocks: tuple[DocBlock, ...]
+
+
+@dataclass(frozen=True)
+class DocMasthead:
+    name: Inline
+    tagline: Inline | None
+    logo: Path | None
+    logo_alt: str
+
+
+@dataclass(frozen=True)
+class DocTitleBand:
+    title: Inline
+
+
+DocBlock = (
+    DocHeading | DocPara | DocList | DocDefinitions | DocTable | DocBox | DocMasthead | DocTitleBand
+)
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    lang: str
+    direction: Literal["ltr", "rtl"]
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """Text drawn on every page; ``{page}`` and ``{pages}`` are filled in at render time."""
+
+    running_header: str
+    footer_left: str
+    footer_center: str
+    footer_right: str
+    draft_mark: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: DocMeta
+    furniture: Furniture
+    blocks: tuple[DocBlock, ...]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A leaflet laid out in memory: the PDF, its page count, and what was drawn with which role."""
+
+    pdf: bytes
+    pages: int
+    warnings: tuple[str, ...] = ()
+    structure: tuple[tuple[int, str], ...] = ()  # (page, role) per block, in drawing order

@@ -1,0 +1,129 @@
+"""Project layout: the folders of a checkout -> topics, brands, locales, editions and papers,
+each loaded and validated once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, SelectionError
+from .load import load_yaml
+from .localize import DOMAIN, SOURCE_LOCALE, Catalog, load_catalog
+from .model import Brand, Handout
+from .theme import Theme, deep_merge, load_theme_layers, resolve_theme
+from .validate import validate_brand, validate_handout
+
+DEFAULT_BRAND = "default"
+STANDARD_EDITION = "standard"
+
+
+@dataclass
+class Project:
+    root: Path
+    _handouts: dict[str, Handout] = field(default_factory=dict, repr=False)
+    _brands: dict[str, Brand] = field(default_factory=dict, repr=False)
+    _themes: dict[tuple[str, str], Theme] = field(default_factory=dict, repr=False)
+    _theme_data: dict[str, dict] = field(default_factory=dict, repr=False)
+
+    @property
+    def handouts_dir(self) -> Path:
+        return self.root / "handouts"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.templates_dir / "themes"
+
+    @property
+    def brands_dir(self) -> Path:
+        return self.templates_dir / "brands"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def fonts_dir(self) -> Path:
+        return self.root / "fonts"
+
+    @property
+    def handout_schema(self) -> Path:
+        return self.handouts_dir / "handout.schema.json"
+
+    @property
+    def brand_schema(self) -> Path:
+        return self.templates_dir / "brand.schema.json"
+
+    # --- what exists ------------------------------------------------------------------------
+
+    def topics(self) -> list[str]:
+        return sorted(p.stem for p in self.handouts_dir.glob("*.yaml"))
+
+    def brands(self) -> list[str]:
+        return sorted(p.parent.name for p in self.brands_dir.glob("*/brand.yaml"))
+
+    def locales(self) -> list[str]:
+        """The source locale plus every locale with a catalog, as BCP-47 tags."""
+        found = {p.parent.parent.name.replace("_", "-")
+                 for p in self.locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+        return [SOURCE_LOCALE, *sorted(found - {SOURCE_LOCALE})]
+
+    def editions(self) -> list[str]:
+        variants = sorted(p.stem for p in self.themes_dir.glob("*.yaml") if p.stem != "default")
+        return [STANDARD_EDITION, *variants]
+
+    def papers(self) -> list[str]:
+        return sorted(self.theme_data(STANDARD_EDITION)["papers"])
+
+    # --- loading (cached) ---------------------------------------------------------------------
+
+    def handout(self, topic: str) -> Handout:
+        if topic not in self._handouts:
+            path = self.handouts_dir / f"{topic}.yaml"
+            if not path.is_file():
+                raise SelectionError(f"unknown topic {topic!r} (available: "
+                                     f"{', '.join(self.topics())})")
+            src = load_yaml(path, root=self.root)
+            self._handouts[topic] = validate_handout(src, self.handout_schema)
+        return self._handouts[topic]
+
+    def brand(self, brand_id: str) -> Brand:
+        if brand_id not in self._brands:
+            path = self.brands_dir / brand_id / "brand.yaml"
+            if not path.is_file():
+                raise SelectionError(f"unknown brand {brand_id!r} (available: "
+                                     f"{', '.join(self.brands())})")
+            src = load_yaml(path, root=self.root)
+            self._brands[brand_id] = validate_brand(src, self.brand_schema,
+                                                    papers=set(self.papers()))
+        return self._brands[brand_id]
+
+    def theme_data(self, edition: str) -> dict:
+        if edition not in self._theme_data:
+            if edition not in self.editions():
+                raise SelectionError(f"unknown edition {edition!r} (available: "
+                                     f"{', '.join(self.editions())})")
+            self._theme_data[edition] = load_theme_layers(self.themes_dir, edition, root=self.root)
+        return self._theme_data[edition]
+
+    def theme(self, brand_id: str, edition: str) -> Theme:
+        key = (brand_id, edition)
+        if key not in self._themes:
+            brand = self.brand(brand_id)
+            data = deep_merge(self.theme_data(edition), brand.theme)
+            origin = f"templates/brands/{brand_id}/brand.yaml (theme, edition {edition})"
+            self._themes[key] = resolve_theme(data, origin=origin)
+        return self._themes[key]
+
+    def catalog(self, locale: str) -> Catalog:
+        """A fresh catalog per leaflet, so its record of missing strings is the leaflet's own."""
+        if locale not in self.locales():
+            raise SelectionError(f"unknown locale {locale!r} (available: "
+                                 f"{', '.join(self.locales())})")
+        return load_catalog(self.locales_dir, locale)
+
+
+__all__ = ["DEFAULT_BRAND", "STANDARD_EDITION", "InputError", "Project"]

@@ -1,0 +1,534 @@
+"""Render stage: Document + Theme + paper -> PDF bytes (ReportLab; its camelCase stays in here).
+
+Every block is drawn through one wrapper, ``Tagged``, that carries its structure role, and all
+page furniture (running header, footer, draft mark) through one path, ``LeafletCanvas``: the two
+places a tagged (PDF/UA) writer hooks into later.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib import colors as rl_colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle
+from reportlab.platypus.doctemplate import LayoutError
+
+from .errors import RenderError
+from .fonts import font_name, register_families
+from .inline import plain_text
+from .model import (
+    DocBlock,
+    DocBox,
+    DocDefinitions,
+    DocHeading,
+    DocList,
+    DocMasthead,
+    DocPara,
+    DocTable,
+    DocTitleBand,
+    Document,
+    Furniture,
+    Inline,
+    Rendered,
+)
+from .theme import MM, Theme, TextStyle
+
+PRODUCER = "handoutgen"
+
+
+# --- structure: one wrapper for every block ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    """A structure element: its role (H1, H2, P, L, LI, Lbl, Table, TH, TD, Figure, Div) and
+    parent. Both halves of a split block keep pointing to the same node."""
+
+    role: str
+    parent: Node | None = None
+    alt: str | None = None
+    title: str | None = None  # for headings: the outline entry
+
+
+class Tagged(Flowable):
+    """Draws ``inner`` bracketed by the canvas's structure hooks; splits keep the same node."""
+
+    def __init__(self, inner: Flowable, node: Node) -> None:
+        super().__init__()
+        self.inner = inner
+        self.node = node
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = self.inner.wrapOn(self.canv, avail_width, avail_height)
+        return self.width, self.height
+
+    def wrapOn(self, canv: Canvas, aw: float, ah: float) -> tuple[float, float]:  # noqa: N802
+        self.canv = canv
+        try:
+            return self.wrap(aw, ah)
+        finally:
+            del self.canv
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts = self.inner.splitOn(self.canv, avail_width, avail_height)
+        return [Tagged(p, self.node) for p in parts]
+
+    def splitOn(self, canv: Canvas, aw: float, ah: float) -> list[Flowable]:  # noqa: N802
+        self.canv = canv
+        try:
+            return self.split(aw, ah)
+        finally:
+            del self.canv
+
+    def drawOn(self, canv: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        begin = getattr(canv, "begin_block", None)
+        if begin:
+            begin(self.node, x, y, self.height)
+        self.inner.drawOn(canv, x, y, _sW)
+        end = getattr(canv, "end_block", None)
+        if end:
+            end(self.node)
+
+    def getSpaceBefore(self) -> float:  # noqa: N802
+        return self.inner.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:  # noqa: N802
+        return self.inner.getSpaceAfter()
+
+    def getKeepWithNext(self) -> bool:  # noqa: N802
+        return self.inner.getKeepWithNext()
+
+    def minWidth(self) -> float:  # noqa: N802
+        return self.inner.minWidth()
+
+    def identity(self, maxLen: int | None = None) -> str:  # noqa: N803
+        return f"Tagged[{self.node.role}]({self.inner.identity(maxLen)})"
+
+
+# --- page furniture: one path, drawn when the total page count is known -----------------------
+
+
+class LeafletCanvas(Canvas):
+    """Defers pages so the footer can say "Page X of Y" in one build pass; draws all furniture
+    through ``paint_furniture`` and records which structure role was drawn on which page."""
+
+    paint_furniture: Callable[[Canvas, int, int], None] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deferred: list[dict[str, Any]] = []
+        self.structure: list[tuple[int, str]] = []
+        self.outline: list[tuple[str, str]] = []
+
+    def begin_block(self, node: Node, x: float, y: float, height: float) -> None:
+        page = len(self._deferred) + 1
+        self.structure.append((page, node.role))
+        if node.title and node.role in ("H1", "H2"):
+            key = f"h{len(self.outline)}"
+            self.bookmarkHorizontal(key, 0, y + height)
+            self.addOutlineEntry(node.title, key, level=0 if node.role == "H1" else 1)
+            self.outline.append((node.role, node.title))
+
+    def end_block(self, node: Node) -> None:
+        pass
+
+    def showPage(self) -> None:  # noqa: N802
+        self._deferred.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._deferred)
+        for state in self._deferred:
+            self.__dict__.update(state)
+            if self.paint_furniture:
+                self.saveState()
+                self.paint_furniture(self, self._pageNumber, total)
+                self.restoreState()
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+# --- styles ---------------------------------------------------------------------------------
+
+
+@cache
+def _color(hex_value: str) -> rl_colors.Color:
+    return rl_colors.HexColor(hex_value)
+
+
+class Styles:
+    """Theme text styles as ReportLab ParagraphStyles (built once per theme and edition)."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.para: dict[str, ParagraphStyle] = {}
+        body_font = font_name(theme.styles["body"].family, "regular")
+        for name, ts in theme.styles.items():
+            self.para[name] = self._style(ts, body_font)
+        indent = theme.spacing["list_indent"]
+        for name in ("list_item", "list_item_numbered"):
+            base = self.para["list_item"]
+            self.para[name] = ParagraphStyle(
+                name, parent=base, leftIndent=indent, bulletIndent=0,
+                bulletFontName=base.fontName, bulletFontSize=base.fontSize,
+            )
+
+    @staticmethod
+    def _style(ts: TextStyle, body_font: str) -> ParagraphStyle:
+        return ParagraphStyle(
+            ts.name,
+            fontName=font_name(ts.family, ts.weight),
+            fontSize=ts.size,
+            leading=ts.leading,
+            textColor=_color(ts.color),
+            spaceBefore=ts.space_before,
+            spaceAfter=ts.space_after,
+            alignment=TA_LEFT,
+            allowWidows=0,
+            allowOrphans=0,
+            keepWithNext=1 if ts.name in ("h2", "h3") else 0,
+            bulletFontName=body_font,
+            splitLongWords=1,
+        )
+
+    def derive(self, name: str, **changes: Any) -> ParagraphStyle:
+        key = f"{name}|{sorted(changes.items())}"
+        if key not in self.para:
+            self.para[key] = ParagraphStyle(key, parent=self.para[name], **changes)
+        return self.para[key]
+
+
+def markup(spans: Inline, link_color: str) -> str:
+    """Spans -> ReportLab paragraph markup. Every piece of text is escaped here, and nowhere else."""
+    out = []
+    for span in spans:
+        text = escape(span.text)
+        if span.href:
+            if span.text.startswith(("http://", "https://")):
+                text = text.replace("/", "/\u200b")  # a long URL may wrap after a slash
+            text = f'<a href={quoteattr(span.href)} color="{link_color}"><u>{text}</u></a>'
+        if span.bold:
+            text = f"<b>{text}</b>"
+        out.append(text)
+    return "".join(out)
+
+
+class CheckItem(Paragraph):
+    """A list item paragraph whose marker is an empty tick box drawn beside its first line."""
+
+    box_size = 10.0
+
+    def draw(self) -> None:
+        super().draw()
+        if self.bulletText is None:  # the continuation of a split item has no marker
+            return
+        style = self.style
+        size = self.box_size
+        baseline = self.height - style.fontSize * 0.93
+        canv = self.canv
+        canv.saveState()
+        canv.setStrokeColor(style.textColor)
+        canv.setLineWidth(0.9)
+        canv.rect(style.bulletIndent, baseline - 0.05 * size, size, size, stroke=1, fill=0)
+        canv.restoreState()
+
+
+# --- blocks -> flowables ----------------------------------------------------------------------
+
+
+class Builder:
+    """Turns Document blocks into tagged flowables for one theme and frame width."""
+
+    def __init__(self, styles: Styles, frame_width: float) -> None:
+        self.styles = styles
+        self.theme = styles.theme
+        self.width = frame_width
+        self.link = self.theme.colors.get("link", self.theme.colors["primary"])
+        self.root = Node("Document")
+
+    def para(self, spans: Inline, style: str | ParagraphStyle, role: str, parent: Node,
+             **kw: Any) -> Tagged:
+        st = self.styles.para[style] if isinstance(style, str) else style
+        node = Node(role, parent, title=plain_text(spans) if role in ("H1", "H2") else None)
+        return Tagged(Paragraph(markup(spans, self.link), st, **kw), node)
+
+    def block(self, block: DocBlock, parent: Node, width: float) -> list[Flowable]:
+        sp = self.theme.spacing
+        match block:
+            case DocMasthead():
+                return self.masthead(block, parent)
+            case DocTitleBand():
+                node = Node("H1", parent, title=plain_text(block.title))
+                title = Tagged(Paragraph(markup(block.title, "#ffffff"),
+                                         self.styles.para["title"]), node)
+                pad = sp["band_padding"]
+                table = RLTable([[title]], colWidths=[width])
+                table.setStyle(TableStyle([
+                    ("BACKGROUND", (0, 0), (-1, -1), _color(self.theme.colors["primary"])),
+                    ("LINEBELOW", (0, 0), (-1, -1), 4, _color(self.theme.colors["accent"])),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                ]))
+                return [Tagged(table, Node("Div", parent))]
+            case DocHeading():
+                style = "h2" if block.level <= 2 else "h3"
+                return [self.para(block.text, style, f"H{block.level}", parent)]
+            case DocPara():
+                return [self.para(block.text, block.style, "P", parent)]
+            case DocList():
+                return self.item_list(block, parent)
+            case DocDefinitions():
+                lnode = Node("L", parent)
+                out: list[Flowable] = []
+                term_style = self.styles.derive("body", fontName=self.styles.para["h3"].fontName,
+                                                spaceAfter=1, keepWithNext=1)
+                text_style = self.styles.derive("body", leftIndent=sp["list_indent"])
+                for term, text in block.items:
+                    item = Node("LI", lnode)
+                    out.append(self.para(term, term_style, "Lbl", item))
+                    out.append(self.para(text, text_style, "LBody", item))
+                return out
+            case DocBox():
+                return [self.box(block, parent, width)]
+            case DocTable():
+                return self.table(block, parent, width)
+        raise TypeError(block)  # pragma: no cover
+
+    def item_list(self, block: DocList, parent: Node) -> list[Flowable]:
+        lnode = Node("L", parent)
+        items: list[Flowable] = []
+        checklist = block.kind == "checklist"
+        style = self.styles.para["list_item"]
+        for n, spans in enumerate(block.items, start=1):
+            node = Node("LI", lnode)
+            text = markup(spans, self.link)
+            if checklist:
+                para: Paragraph = CheckItem(text, style, bulletText=" ")
+                para.box_size = self.theme.spacing["checkbox"]
+            elif block.kind == "steps":
+                para = Paragraph(text, style, bulletText=f"{n}.")
+            else:
+                para = Paragraph(text, style, bulletText="\u2022")
+            items.append(Tagged(para, node))
+        return [KeepTogether(items)] if checklist else items
+
+    def masthead(self, block: DocMasthead, parent: Node) -> list[Flowable]:
+        sp = self.theme.spacing
+        height = sp["masthead_logo_height_mm"] * MM
+        text = [self.para(block.name, "masthead_name", "P", parent)]
+        if block.tagline:
+            text.append(self.para(block.tagline, "masthead_tagline", "P", parent))
+        cells: list[Any] = []
+        widths: list[float] = []
+        if block.logo:
+            logo, logo_width = _logo(block.logo, height)
+            cells.append(Tagged(logo, Node("Figure", parent, alt=block.logo_alt)))
+            widths.append(logo_width + 8)
+        cells.append(text)
+        widths.append(self.width - sum(widths))
+        table = RLTable([cells], colWidths=widths)
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return [Tagged(table, Node("Div", parent)), Spacer(1, sp["masthead_space"])]
+
+    def box(self, block: DocBox, parent: Node, width: float) -> Flowable:
+        sp = self.theme.spacing
+        colors = self.theme.boxes.get(block.kind) or self.theme.boxes["note"]
+        node = Node("Div", parent)
+        pad, bar = sp["box_padding"], sp["box_bar"]
+        inner_width = width - 2 * pad - bar
+        content: list[Flowable] = []
+        if block.title:
+            title_style = self.styles.derive("h3", textColor=_color(colors.title))
+            content.append(self.para(block.title, title_style, "H3", node))
+        for inner in block.blocks:
+            content.extend(self.block(inner, node, inner_width))
+        table = RLTable([[content]], colWidths=[width], splitInRow=1)
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), _color(colors.background)),
+            ("LINEBEFORE", (0, 0), (0, -1), bar, _color(colors.bar)),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad + bar), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 3),
+        ]))
+        return KeepTogether([Spacer(1, sp["box_space"] / 2), Tagged(table, node),
+                             Spacer(1, sp["box_space"])])
+
+    def table(self, block: DocTable, parent: Node, width: float) -> list[Flowable]:
+        sp = self.theme.spacing
+        node = Node("Table", parent)
+        out: list[Flowable] = []
+        if block.caption:
+            cap_style = self.styles.derive("caption", keepWithNext=1)
+            out.append(self.para(block.caption, cap_style, "Caption", node))
+        weights = block.widths or tuple(1.0 for _ in block.header)
+        col_widths = [width * w / sum(weights) for w in weights]
+        head = [self.para(c, "table_header", "TH", node) for c in block.header]
+        rows = [[self.para(c, "table_cell", "TD", node) for c in row] for row in block.rows]
+        table = RLTable([head, *rows], colWidths=col_widths, repeatRows=1, splitByRow=1)
+        colors = self.theme.colors
+        pad = sp["table_padding"]
+        commands: list[tuple[Any, ...]] = [
+            ("BACKGROUND", (0, 0), (-1, 0), _color(colors["table_header"])),
+            ("GRID", (0, 0), (-1, -1), 0.6, _color(colors["table_grid"])),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ]
+        commands += [("BACKGROUND", (0, r), (-1, r), _color(colors["table_stripe"]))
+                     for r in range(2, len(rows) + 1, 2)]
+        table.setStyle(TableStyle(commands))
+        out.append(Tagged(table, node))
+        out.append(Spacer(1, self.styles.para["body"].spaceAfter))
+        return out
+
+
+@cache
+def _logo_size(path: Path) -> tuple[float, float]:
+    if path.suffix.lower() == ".svg":
+        from svglib.svglib import svg2rlg
+
+        drawing = svg2rlg(str(path))
+        if drawing is None:
+            raise RenderError(f"{path}: not a readable SVG")
+        return drawing.width, drawing.height
+    from reportlab.lib.utils import ImageReader
+
+    return ImageReader(str(path)).getSize()
+
+
+def _logo(path: Path, height: float) -> tuple[Flowable, float]:
+    """A PNG/JPEG or SVG logo scaled to ``height``, and its width."""
+    w, h = _logo_size(path)
+    scale = height / h
+    if path.suffix.lower() == ".svg":
+        from svglib.svglib import svg2rlg
+
+        drawing = svg2rlg(str(path))
+        drawing.scale(scale, scale)
+        drawing.width, drawing.height = w * scale, h * scale
+        return drawing, w * scale
+    return Image(str(path), width=w * scale, height=height), w * scale
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def _furniture_painter(furniture: Furniture, styles: Styles, page_size: tuple[float, float]
+                       ) -> Callable[[Canvas, int, int], None]:
+    theme = styles.theme
+    top, right, bottom, left = theme.margins
+    width, height = page_size
+    foot = theme.styles["footer"]
+    head = theme.styles["running_header"]
+    draft = theme.styles["draft_mark"]
+    rule = _color(theme.colors["rule"])
+
+    def paint(canv: Canvas, page: int, pages: int) -> None:
+        canv.setLineWidth(0.5)
+        canv.setStrokeColor(rule)
+        # footer: a rule, then left / centre / right on one line (two if they do not fit)
+        y_rule = bottom + theme.footer - 2
+        canv.line(left, y_rule, width - right, y_rule)
+        fn = font_name(foot.family, foot.weight)
+        canv.setFont(fn, foot.size)
+        canv.setFillColor(_color(foot.color))
+        center = furniture.footer_center.replace("{page}", str(page)).replace("{pages}", str(pages))
+        y = y_rule - foot.leading
+        parts = [canv.stringWidth(s, fn, foot.size) for s in
+                 (furniture.footer_left, center, furniture.footer_right)]
+        frame_w = width - left - right
+        canv.drawString(left, y, furniture.footer_left)
+        canv.drawRightString(width - right, y, furniture.footer_right)
+        center_x = left + frame_w / 2
+        gap = foot.size
+        fits = (center_x - parts[1] / 2 >= left + parts[0] + gap
+                and center_x + parts[1] / 2 <= width - right - parts[2] - gap)
+        canv.drawCentredString(center_x, y if fits else y - foot.leading, center)
+        if furniture.draft_mark:
+            canv.setFont(font_name(draft.family, draft.weight), draft.size)
+            canv.setFillColor(_color(draft.color))
+            canv.drawCentredString(left + frame_w / 2, y_rule + 3, furniture.draft_mark)
+        if page > 1:  # slim running header
+            y_head = height - top - head.size
+            canv.setFont(font_name(head.family, head.weight), head.size)
+            canv.setFillColor(_color(head.color))
+            canv.drawString(left, y_head, furniture.running_header)
+            canv.line(left, height - top - theme.header + 2, width - right,
+                      height - top - theme.header + 2)
+
+    return paint
+
+
+class _Doc(BaseDocTemplate):
+    def handle_pageBegin(self) -> None:  # noqa: N802
+        super().handle_pageBegin()
+        self._handle_nextPageTemplate("later")
+
+
+def render(document: Document, theme: Theme, *, paper: str, fonts_dir: Path) -> Rendered:
+    """Lay out ``document`` on ``paper`` and return the PDF bytes, page count and structure."""
+    register_families(theme.fonts, fonts_dir)
+    styles = Styles(theme)
+    page_size = theme.papers[paper]
+    width, height = page_size
+    top, right, bottom, left = theme.margins
+    frame_w = width - left - right
+    foot_h = theme.footer + theme.gap
+    first = Frame(left, bottom + foot_h, frame_w, height - top - bottom - foot_h,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="first")
+    later_h = height - top - bottom - foot_h - theme.header - theme.gap
+    later = Frame(left, bottom + foot_h, frame_w, later_h,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="later")
+    meta = document.meta
+    buffer = io.BytesIO()
+    body_font = font_name(theme.styles["body"].family, "regular")
+    doc = _Doc(
+        buffer, pagesize=page_size, invariant=1, title=meta.title, author=meta.author,
+        subject=meta.subject, keywords=", ".join(meta.keywords), creator=PRODUCER,
+        producer=PRODUCER, lang=meta.lang, displayDocTitle=1, initialFontName=body_font,
+        initialFontSize=theme.styles["body"].size, pageCompression=1,
+        leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
+    )
+    doc.addPageTemplates([PageTemplate("first", [first]), PageTemplate("later", [later])])
+    builder = Builder(styles, frame_w)
+    story = [f for b in document.blocks for f in builder.block(b, builder.root, frame_w)]
+    painter = _furniture_painter(document.furniture, styles, page_size)
+    canvas_holder: list[LeafletCanvas] = []
+
+    def make_canvas(*args: Any, **kwargs: Any) -> LeafletCanvas:
+        canv = LeafletCanvas(*args, **kwargs)
+        canv.paint_furniture = painter
+        canv.setViewerPreference("DisplayDocTitle", "true")
+        canvas_holder.append(canv)
+        return canv
+
+    try:
+        doc.build(story, canvasmaker=make_canvas)
+    except LayoutError as exc:
+        raise RenderError(f"layout failed: {exc}") from None
+    canv = canvas_holder[-1]
+    return Rendered(pdf=buffer.getvalue(), pages=len(canv._deferred),
+                    structure=tuple(canv.structure))

@@ -1,0 +1,57 @@
+"""Jinja2 environment: brand folder over templates/, autoescaped, strict, with escaped gettext."""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+Translations = _gettext.NullTranslations
+
+
+@cache
+def environment(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environment:
+    """One environment per (templates, brand): the brand's own templates win over the defaults."""
+    search = [str(brand_dir)] if brand_dir else []
+    search.append(str(templates_dir))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    return env
+
+
+def gettext_callables(translations: Translations) -> dict[str, Callable[..., Any]]:
+    """``gettext``/``ngettext`` for templates that treat translations as text, never markup.
+
+    Jinja's own i18n helpers mark a translation safe; a catalog is untrusted input, so escape it
+    first, then let Markup's ``%`` escape the named variables.
+    """
+
+    @jinja2.pass_context
+    def gettext(_ctx: jinja2.runtime.Context, message: str, **variables: Any) -> Markup:
+        return escape(translations.gettext(message)) % variables
+
+    @jinja2.pass_context
+    def ngettext(
+        _ctx: jinja2.runtime.Context, singular: str, plural: str, n: int, **variables: Any
+    ) -> Markup:
+        variables.setdefault("num", n)
+        return escape(translations.ngettext(singular, plural, n)) % variables
+
+    @jinja2.pass_context
+    def pgettext(_ctx: jinja2.runtime.Context, context: str, message: str, **variables: Any
+                 ) -> Markup:
+        return escape(translations.pgettext(context, message)) % variables
+
+    return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "_": gettext}

@@ -1,0 +1,191 @@
+"""Theme cascade: default theme + edition + brand overrides (YAML) -> one typed Theme."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Problem
+from .load import load_yaml
+
+MM = 72 / 25.4  # points per millimetre
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_STYLE_KEYS = {"parent", "font", "weight", "size", "leading", "color", "space_before",
+               "space_after"}
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    name: str
+    family: str
+    weight: str  # "regular" | "bold" | "italic" | "bold_italic"
+    size: float
+    leading: float
+    color: str  # #rrggbb
+    space_before: float
+    space_after: float
+
+
+@dataclass(frozen=True)
+class BoxColors:
+    bar: str
+    background: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Everything visual about a leaflet, resolved: fonts, paper, geometry, colours, styles."""
+
+    fonts: dict[str, dict[str, str]]  # family -> weight -> file name in fonts/
+    papers: dict[str, tuple[float, float]]  # name -> (width, height) in points
+    margins: tuple[float, float, float, float]  # top, right, bottom, left (points)
+    header: float
+    footer: float
+    gap: float
+    colors: dict[str, str]
+    boxes: dict[str, BoxColors]
+    styles: dict[str, TextStyle]
+    spacing: dict[str, float]
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``override`` merged into a copy of ``base``; mappings merge, everything else replaces."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_theme_layers(themes_dir: Path, edition: str, *, root: Path) -> dict[str, Any]:
+    """The default theme with the edition's variant file merged over it."""
+    problems: list[Problem] = []
+    layers = [load_yaml(themes_dir / "default.yaml", root=root)]
+    if edition != "standard":
+        layers.append(load_yaml(themes_dir / f"{edition}.yaml", root=root))
+    data: dict[str, Any] = {}
+    for layer in layers:
+        problems += layer.problems
+        if isinstance(layer.data, dict):
+            data = deep_merge(data, layer.data)
+        elif not layer.problems:
+            problems.append(Problem(layer.display, 1, "", "a theme file must be a mapping"))
+    if problems:
+        raise InputError(problems)
+    return data
+
+
+def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
+    """Check a merged theme mapping and turn it into a Theme; problems name ``origin``."""
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(Problem(origin, None, field, message))
+
+    for key in ("fonts", "papers", "page", "colors", "boxes", "styles", "spacing"):
+        if not isinstance(data.get(key), dict):
+            bad(key, "missing or not a mapping")
+    if problems:
+        raise InputError(problems)
+    colors: dict[str, str] = {}
+    for name, value in data["colors"].items():
+        if not (isinstance(value, str) and _HEX.match(value)):
+            bad(f"colors.{name}", f"{value!r} is not a #rrggbb colour")
+        colors[name] = str(value)
+
+    def color(field: str, value: Any) -> str:
+        if isinstance(value, str) and _HEX.match(value):
+            return value
+        if value in colors:
+            return colors[value]
+        bad(field, f"{value!r} is neither #rrggbb nor a colour name ({', '.join(colors)})")
+        return "#000000"
+
+    fonts = data["fonts"]
+    for family, faces in fonts.items():
+        if not isinstance(faces, dict) or "regular" not in faces:
+            bad(f"fonts.{family}", "needs at least a 'regular' TrueType file")
+    papers = {}
+    for name, size in data["papers"].items():
+        try:
+            papers[name] = (float(size["width_mm"]) * MM, float(size["height_mm"]) * MM)
+        except (KeyError, TypeError, ValueError):
+            bad(f"papers.{name}", "needs width_mm and height_mm")
+    page = data["page"]
+    margin = page.get("margin_mm", {})
+    try:
+        margins = tuple(float(margin[k]) * MM for k in ("top", "right", "bottom", "left"))
+    except (KeyError, TypeError, ValueError):
+        bad("page.margin_mm", "needs numeric top, right, bottom and left")
+        margins = (0.0, 0.0, 0.0, 0.0)
+    bands = {}
+    for key in ("header_mm", "footer_mm", "gap_mm"):
+        try:
+            bands[key] = float(page[key]) * MM
+        except (KeyError, TypeError, ValueError):
+            bad(f"page.{key}", "missing or not a number")
+    if min(margins) < 12 * MM and not problems:
+        bad("page.margin_mm", "office printers need margins of at least 12 mm")
+    boxes = {
+        kind: BoxColors(*(color(f"boxes.{kind}.{k}", spec.get(k)) for k in ("bar", "background",
+                                                                           "title")))
+        for kind, spec in data["boxes"].items()
+    }
+    raw_styles = data["styles"]
+    if "body" not in raw_styles:
+        bad("styles.body", "the body style is required")
+        raise InputError(problems)
+    styles: dict[str, TextStyle] = {}
+
+    def resolve(name: str, trail: tuple[str, ...] = ()) -> dict[str, Any]:
+        spec = raw_styles[name]
+        unknown = set(spec) - _STYLE_KEYS
+        if unknown:
+            bad(f"styles.{name}", f"unknown key {', '.join(sorted(unknown))} "
+                                  f"(expected one of {', '.join(sorted(_STYLE_KEYS))})")
+        parent = spec.get("parent", "body" if name != "body" else None)
+        if parent is None:
+            return dict(spec)
+        if parent in trail or parent not in raw_styles:
+            bad(f"styles.{name}.parent", f"unknown or circular parent {parent!r}")
+            return dict(spec)
+        base = resolve(parent, (*trail, name))
+        base.update({k: v for k, v in spec.items() if k != "parent"})
+        return base
+
+    for name in raw_styles:
+        spec = resolve(name)
+        family = spec.get("font", "sans")
+        weight = spec.get("weight", "regular")
+        if family not in fonts:
+            bad(f"styles.{name}.font", f"unknown font family {family!r}")
+        elif weight not in fonts[family]:
+            bad(f"styles.{name}.weight", f"family {family!r} has no {weight!r} face")
+        try:
+            styles[name] = TextStyle(
+                name, family, weight, float(spec["size"]), float(spec["leading"]),
+                color(f"styles.{name}.color", spec.get("color", "text")),
+                float(spec.get("space_before", 0)), float(spec.get("space_after", 0)),
+            )
+        except (KeyError, TypeError, ValueError):
+            bad(f"styles.{name}", "needs numeric size and leading")
+    spacing = {}
+    for key, value in data["spacing"].items():
+        if not isinstance(value, int | float):
+            bad(f"spacing.{key}", f"{value!r} is not a number")
+        else:
+            spacing[key] = float(value)
+    if problems:
+        raise InputError(problems)
+    return Theme(
+        fonts=fonts, papers=papers, margins=margins,  # type: ignore[arg-type]
+        header=bands["header_mm"], footer=bands["footer_mm"], gap=bands["gap_mm"],
+        colors=colors, boxes=boxes, styles=styles,
+        spacing=spacing,
+    )

@@ -1,0 +1,266 @@
+"""Validate stage: loaded YAML -> typed Handout / Brand, or every problem of the file at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .errors import InputError, Problem
+from .inline import InlineError, parse_inline, placeholders
+from .load import JsonPath, Sourced
+from .model import (
+    PLACEHOLDERS,
+    Brand,
+    Callout,
+    Definition,
+    Definitions,
+    Handout,
+    ItemList,
+    Paragraph,
+    Person,
+    Section,
+    Source,
+    Table,
+    iter_strings,
+)
+
+
+@cache
+def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str]:
+    """A schema error as (path, plain message)."""
+    path: JsonPath = tuple(error.absolute_path)
+    v = error.validator
+    if v == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        return path, (
+            f"unknown key {', '.join(repr(e) for e in extra)} (expected one of {', '.join(allowed)})"
+        )
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return path, f"missing required key '{missing}'"
+    if v == "enum":
+        options = ", ".join(str(o) for o in error.validator_value)
+        what = "block type" if path and path[-1] == "type" else "value"
+        return path, f"unknown {what} {error.instance!r} (expected one of {options})"
+    if v == "const":
+        return path, f"must be {error.validator_value!r}, not {error.instance!r}"
+    if v == "type":
+        return path, f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
+    if v == "pattern":
+        hint = error.schema.get("description", f"pattern {error.validator_value}")
+        return path, f"{error.instance!r} does not match the expected form ({hint})"
+    if v in ("minItems", "minLength"):
+        return path, "must not be empty"
+    return path, error.message
+
+
+def schema_problems(src: Sourced, schema_path: Path) -> list[Problem]:
+    """Every JSON Schema violation of ``src``, each with its file, line and field."""
+    problems = []
+    for error in _validator(schema_path).iter_errors(src.data):
+        if error.validator in ("if", "allOf"):
+            continue
+        path, message = _message(error)
+        problems.append(src.problem(path, message))
+    return problems
+
+
+def _date(src: Sourced, key: str, problems: list[Problem]) -> dt.date:
+    try:
+        return dt.date.fromisoformat(src.data[key])
+    except (TypeError, ValueError):
+        problems.append(src.problem((key,), f"{src.data[key]!r} is not a real date"))
+        return dt.date.min
+
+
+def _block(data: dict[str, Any]) -> Paragraph | ItemList | Definitions | Callout | Table:
+    kind = data["type"]
+    if kind == "paragraph":
+        return Paragraph(data["id"], data["text"])
+    if kind in ("bullets", "steps", "checklist"):
+        return ItemList(data["id"], kind, tuple(data["items"]), data.get("intro"))
+    if kind == "definitions":
+        items = tuple(Definition(i["term"], i["text"]) for i in data["items"])
+        return Definitions(data["id"], items, data.get("intro"))
+    if kind == "callout":
+        inner = tuple(_block(b) for b in data["blocks"])
+        return Callout(data["id"], data["kind"], data["title"], inner)  # type: ignore[arg-type]
+    widths = tuple(float(w) for w in data["widths"]) if "widths" in data else None
+    rows = tuple(tuple(r) for r in data["rows"])
+    return Table(data["id"], tuple(data["header"]), rows, widths, data.get("caption"))
+
+
+def _string_paths(data: Any, path: JsonPath = ()) -> list[tuple[JsonPath, str]]:
+    """Every string value in ``data`` with its path (for inline-syntax checks)."""
+    if isinstance(data, str):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [sp for k, v in data.items() for sp in _string_paths(v, (*path, k))]
+    if isinstance(data, list):
+        return [sp for i, v in enumerate(data) for sp in _string_paths(v, (*path, i))]
+    return []
+
+
+_TEXT_KEYS = {"title", "summary", "heading", "text", "intro", "term", "caption", "items", "header",
+              "rows"}
+
+
+def _semantic_problems(src: Sourced) -> list[Problem]:
+    """Checks a schema cannot express: unique ids, inline syntax, placeholders, shapes, dates."""
+    data = src.data
+    problems: list[Problem] = []
+    expected_id = src.path.stem
+    if data["id"] != expected_id:
+        problems.append(src.problem(("id",), f"id {data['id']!r} must match the file name "
+                                             f"{expected_id!r}"))
+    seen_sections: set[str] = set()
+    for si, section in enumerate(data["sections"]):
+        if section["id"] in seen_sections:
+            problems.append(src.problem(("sections", si, "id"),
+                                        f"duplicate section id {section['id']!r}"))
+        seen_sections.add(section["id"])
+        seen_blocks: set[str] = set()
+        for bi, block in enumerate(section["blocks"]):
+            bpath: JsonPath = ("sections", si, "blocks", bi)
+            if block["id"] in seen_blocks:
+                problems.append(src.problem((*bpath, "id"), f"duplicate block id {block['id']!r}"))
+            seen_blocks.add(block["id"])
+            if block["type"] == "table":
+                columns = len(block["header"])
+                for ri, row in enumerate(block["rows"]):
+                    if len(row) != columns:
+                        problems.append(src.problem((*bpath, "rows", ri),
+                                        f"row has {len(row)} cells, the header has {columns}"))
+                if "widths" in block and len(block["widths"]) != columns:
+                    problems.append(src.problem((*bpath, "widths"),
+                                    f"{len(block['widths'])} widths for {columns} columns"))
+            if block["type"] == "callout":
+                inner_ids = [b["id"] for b in block["blocks"]]
+                for ii, bid in enumerate(inner_ids):
+                    if bid in inner_ids[:ii]:
+                        problems.append(src.problem((*bpath, "blocks", ii, "id"),
+                                                    f"duplicate block id {bid!r}"))
+    for path, text in _string_paths(data):
+        if not any(p in _TEXT_KEYS for p in path if isinstance(p, str)):
+            continue
+        try:
+            parse_inline(text)
+        except InlineError as exc:
+            problems.append(src.problem(path, str(exc)))
+            continue
+        for name in placeholders(text):
+            if name not in PLACEHOLDERS:
+                problems.append(src.problem(path, f"unknown placeholder {{{name}}} "
+                                                  f"(expected one of {', '.join(PLACEHOLDERS)})"))
+    return problems
+
+
+def validate_handout(src: Sourced, schema_path: Path) -> Handout:
+    """Turn a loaded handout file into a Handout, or raise InputError with all its problems."""
+    problems = list(src.problems)
+    if src.data is not None and not isinstance(src.data, dict):
+        problems.append(src.problem((), "a handout file must be a mapping of keys"))
+    if problems:
+        raise InputError(problems)
+    problems = schema_problems(src, schema_path)
+    if problems:  # semantic checks assume the shape is right
+        raise InputError(problems)
+    problems = _semantic_problems(src)
+    d = src.data
+    dates = {k: _date(src, k, problems) for k in ("published", "last_reviewed", "next_review")}
+    if dates["last_reviewed"] < dates["published"]:
+        problems.append(src.problem(("last_reviewed",), "is before 'published'"))
+    if dates["next_review"] <= dates["last_reviewed"]:
+        problems.append(src.problem(("next_review",), "must be after 'last_reviewed'"))
+    reviewers = tuple(Person(p["name"], p["role"], p.get("clinical", False)) for p in d["reviewers"])
+    if d["review_status"] == "clinically-reviewed" and not any(r.clinical for r in reviewers):
+        problems.append(src.problem(("review_status",), "'clinically-reviewed' needs a reviewer "
+                                                        "with 'clinical: true'"))
+    if problems:
+        raise InputError(problems)
+    handout = Handout(
+        id=d["id"],
+        code=d["code"],
+        title=d["title"],
+        summary=d["summary"],
+        keywords=tuple(d.get("keywords", ())),
+        version=d["version"],
+        published=dates["published"],
+        last_reviewed=dates["last_reviewed"],
+        next_review=dates["next_review"],
+        review_status=d["review_status"],
+        authors=tuple(Person(p["name"], p["role"], p.get("clinical", False)) for p in d["authors"]),
+        reviewers=reviewers,
+        sources=tuple(Source(s["title"], s["publisher"], s["year"], s.get("url"))
+                      for s in d["sources"]),
+        sections=tuple(
+            Section(
+                s["id"], s["heading"], tuple(_block(b) for b in s["blocks"]))
+            for s in d["sections"]
+        ),
+        path=src.path,
+    )
+    handout.lines.update(_context_lines(handout, src))
+    return handout
+
+
+def _context_lines(handout: Handout, src: Sourced) -> dict[str, int]:
+    """msgctxt -> source line of the first string with that context."""
+    by_text: dict[str, int] = {}
+    for path, text in _string_paths(src.data):
+        by_text.setdefault(text, src.line(path) or 1)
+    lines: dict[str, int] = {}
+    for ctx, text in iter_strings(handout):
+        lines.setdefault(ctx, by_text.get(text, 1))
+    return lines
+
+
+def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Brand:
+    """Turn a loaded brand file into a Brand, or raise InputError with all its problems."""
+    problems = list(src.problems)
+    if not problems:
+        problems = schema_problems(src, schema_path)
+    if problems:
+        raise InputError(problems)
+    d = src.data
+    directory = src.path.parent
+    if d["paper"] not in papers:
+        problems.append(src.problem(("paper",), f"unknown paper {d['paper']!r} "
+                                                f"(expected one of {', '.join(sorted(papers))})"))
+    logo = directory / d["logo"] if d.get("logo") else None
+    if logo is not None:
+        if not logo.is_file():
+            problems.append(src.problem(("logo",), f"logo file {d['logo']!r} not found"))
+        elif logo.suffix.lower() not in (".png", ".svg", ".jpg", ".jpeg"):
+            problems.append(src.problem(("logo",), "logo must be a PNG, JPEG or SVG file"))
+        if not d.get("logo_alt"):
+            problems.append(src.problem(("logo",), "a logo needs 'logo_alt' (a text alternative)"))
+    if problems:
+        raise InputError(problems)
+    return Brand(
+        id=directory.name,
+        name=d["name"],
+        directory=directory,
+        address=tuple(d.get("address", ())),
+        phone=d["phone"],
+        website=d.get("website"),
+        email=d.get("email"),
+        emergency_number=str(d["emergency_number"]),
+        footer_text=d.get("footer_text"),
+        paper=d["paper"],
+        logo=logo,
+        logo_alt=d.get("logo_alt"),
+        tagline=d.get("tagline"),
+        theme=d.get("theme", {}),
+    )
