@@ -266,6 +266,14 @@ class Builder:
         self.link = self.theme.colors.get("link", self.theme.colors["primary"])
         self.root = Node("Document")
 
+    def grid(self, rows: list[list[Any]], **kw: Any) -> RLTable:
+        """Every ReportLab table goes through here: its default cell font would otherwise be
+        the non-embedded standard Helvetica."""
+        table = RLTable(rows, **kw)
+        body = self.styles.para["body"]
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), body.fontName, body.fontSize)]))
+        return table
+
     def para(self, spans: Inline, style: str | ParagraphStyle, role: str, parent: Node,
              **kw: Any) -> Tagged:
         st = self.styles.para[style] if isinstance(style, str) else style
@@ -282,7 +290,7 @@ class Builder:
                 title = Tagged(Paragraph(markup(block.title, "#ffffff"),
                                          self.styles.para["title"]), node)
                 pad = sp["band_padding"]
-                table = RLTable([[title]], colWidths=[width])
+                table = self.grid([[title]], colWidths=[width])
                 table.setStyle(TableStyle([
                     ("BACKGROUND", (0, 0), (-1, -1), _color(self.theme.colors["primary"])),
                     ("LINEBELOW", (0, 0), (-1, -1), 4, _color(self.theme.colors["accent"])),
@@ -319,8 +327,11 @@ class Builder:
         items: list[Flowable] = []
         checklist = block.kind == "checklist"
         style = self.styles.para["list_item"]
+        last = self.styles.derive("list_item", spaceAfter=self.styles.para["body"].spaceAfter)
         for n, spans in enumerate(block.items, start=1):
             node = Node("LI", lnode)
+            if n == len(block.items):
+                style = last
             text = markup(spans, self.link)
             if checklist:
                 para: Paragraph = CheckItem(text, style, bulletText=" ")
@@ -346,7 +357,7 @@ class Builder:
             widths.append(logo_width + 8)
         cells.append(text)
         widths.append(self.width - sum(widths))
-        table = RLTable([cells], colWidths=widths)
+        table = self.grid([cells], colWidths=widths)
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -366,7 +377,7 @@ class Builder:
             content.append(self.para(block.title, title_style, "H3", node))
         for inner in block.blocks:
             content.extend(self.block(inner, node, inner_width))
-        table = RLTable([[content]], colWidths=[width], splitInRow=1)
+        table = self.grid([[content]], colWidths=[width], splitInRow=1)
         table.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), _color(colors.background)),
             ("LINEBEFORE", (0, 0), (0, -1), bar, _color(colors.bar)),
@@ -387,7 +398,7 @@ class Builder:
         col_widths = [width * w / sum(weights) for w in weights]
         head = [self.para(c, "table_header", "TH", node) for c in block.header]
         rows = [[self.para(c, "table_cell", "TD", node) for c in row] for row in block.rows]
-        table = RLTable([head, *rows], colWidths=col_widths, repeatRows=1, splitByRow=1)
+        table = self.grid([head, *rows], colWidths=col_widths, repeatRows=1, splitByRow=1)
         colors = self.theme.colors
         pad = sp["table_padding"]
         commands: list[tuple[Any, ...]] = [
