@@ -138,16 +138,14 @@ class LeafletCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._deferred: list[dict[str, Any]] = []
         self.structure: list[tuple[int, str]] = []
-        self.outline: list[tuple[str, str]] = []
+        self.outline: list[tuple[int, str, int, float]] = []  # page, title, level, top
 
     def begin_block(self, node: Node, x: float, y: float, height: float) -> None:
         page = len(self._deferred) + 1
         self.structure.append((page, node.role))
         if node.title and node.role in ("H1", "H2"):
-            key = f"h{len(self.outline)}"
-            self.bookmarkHorizontal(key, 0, y + height)
-            self.addOutlineEntry(node.title, key, level=0 if node.role == "H1" else 1)
-            self.outline.append((node.role, node.title))
+            # destinations must be made while their page is current: see save()
+            self.outline.append((page, node.title, 0 if node.role == "H1" else 1, y + height))
 
     def end_block(self, node: Node) -> None:
         pass
@@ -158,8 +156,13 @@ class LeafletCanvas(Canvas):
 
     def save(self) -> None:
         total = len(self._deferred)
-        for state in self._deferred:
+        outline = self.outline
+        for number, state in enumerate(self._deferred, start=1):
             self.__dict__.update(state)
+            for key, (page, title, level, top) in enumerate(outline):
+                if page == number:
+                    self.bookmarkHorizontal(f"h{key}", 0, top)
+                    self.addOutlineEntry(title, f"h{key}", level=level)
             if self.paint_furniture:
                 self.saveState()
                 self.paint_furniture(self, self._pageNumber, total)
@@ -352,7 +355,7 @@ class Builder:
         cells: list[Any] = []
         widths: list[float] = []
         if block.logo:
-            logo, logo_width = _logo(block.logo, height)
+            logo, logo_width = _logo(block.logo, height, self.styles.para["body"].fontName)
             cells.append(Tagged(logo, Node("Figure", parent, alt=block.logo_alt)))
             widths.append(logo_width + 8)
         cells.append(text)
@@ -430,7 +433,7 @@ def _logo_size(path: Path) -> tuple[float, float]:
     return ImageReader(str(path)).getSize()
 
 
-def _logo(path: Path, height: float) -> tuple[Flowable, float]:
+def _logo(path: Path, height: float, font: str) -> tuple[Flowable, float]:
     """A PNG/JPEG or SVG logo scaled to ``height``, and its width."""
     w, h = _logo_size(path)
     scale = height / h
@@ -440,6 +443,7 @@ def _logo(path: Path, height: float) -> tuple[Flowable, float]:
         drawing = svg2rlg(str(path))
         drawing.scale(scale, scale)
         drawing.width, drawing.height = w * scale, h * scale
+        drawing.initialFontName = font  # else the drawing starts in the non-embedded Helvetica
         return drawing, w * scale
     return Image(str(path), width=w * scale, height=height), w * scale
 

@@ -1,0 +1,44 @@
+"""Shared fixtures: the real project, a scratch copy of it, and leaflets built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handoutgen.build import Job, build_one
+from handoutgen.model import Rendered
+from handoutgen.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+def copy_project(dest: Path) -> Project:
+    """A writable copy of the project's input folders."""
+    for name in ("handouts", "templates", "fonts", "locales"):
+        shutil.copytree(ROOT / name, dest / name)
+    return Project(dest)
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Project:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def leaflets(project: Project) -> dict[tuple[str, str], Rendered]:
+    """The neuromyotonia leaflet for both brands on A4 and Letter, rendered in memory."""
+    out = {}
+    for brand in ("default", "example-clinic"):
+        for paper in ("a4", "letter"):
+            rendered, outcome = build_one(project, Job("neuromyotonia", "en", brand, "standard",
+                                                       paper))
+            assert rendered is not None, outcome.reason
+            out[(brand, paper)] = rendered
+    return out

@@ -1,0 +1,169 @@
+"""Rendered leaflets: pages, text order, fonts, metadata, outline, footer, determinism, pixels."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from handoutgen.build import Job, build_one
+from handoutgen.model import Rendered
+from handoutgen.project import Project
+
+CASES = [("default", "a4"), ("default", "letter"), ("example-clinic", "a4"),
+         ("example-clinic", "letter")]
+
+
+def reader(r: Rendered) -> PdfReader:
+    return PdfReader(io.BytesIO(r.pdf))
+
+
+def page_texts(r: Rendered) -> list[str]:
+    return [p.extract_text() for p in reader(r).pages]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_page_count_is_sane(leaflets, case):
+    r = leaflets[case]
+    assert 3 <= r.pages <= 9
+    assert len(reader(r).pages) == r.pages
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_section_heading_appears_in_order(project: Project, leaflets, case):
+    handout = project.handout("neuromyotonia")
+    text = squash(" ".join(page_texts(leaflets[case])))
+    position = text.index(handout.title)
+    for section in handout.sections:
+        found = text.find(section.heading, position)
+        assert found > position, f"{section.heading!r} missing or out of order"
+        position = found
+    for standard in ("Sources", "Contact us", "About this leaflet"):
+        assert standard in text[position:]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fonts_are_embedded_subsets_and_no_standard_14(leaflets, case):
+    fonts = {}
+    for page in reader(leaflets[case]).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[font["/BaseFont"]] = font
+    assert fonts
+    for name, font in fonts.items():
+        assert re.match(r"^/[A-Z]{6}\+NotoSans", name), f"{name} is not an embedded subset"
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, f"{name} has no embedded TrueType program"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_metadata_lang_and_display_title(leaflets, case):
+    brand = {"default": "Northbridge Hospital Neurology Service",
+             "example-clinic": "Riverside Neurology Clinic"}[case[0]]
+    r = reader(leaflets[case])
+    meta = r.metadata
+    assert meta.title == "Neuromyotonia (Isaacs syndrome)"
+    assert meta.author == brand
+    assert meta.subject.startswith("Neuromyotonia is a rare condition")
+    assert "CASPR2" in meta["/Keywords"]
+    root = r.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_a_bookmark_per_section(project: Project, leaflets):
+    r = reader(leaflets[("default", "a4")])
+    outline = r.outline
+    assert outline[0].title == "Neuromyotonia (Isaacs syndrome)"
+    children = [o.title for o in outline[1]]
+    headings = [s.heading for s in project.handout("neuromyotonia").sections]
+    assert children[: len(headings)] == headings
+    # each bookmark points at the page where its heading is printed
+    texts = page_texts(leaflets[("default", "a4")])
+    for item in outline[1]:
+        page = r.get_destination_page_number(item)
+        assert squash(item.title) in squash(texts[page])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_page_x_of_y_on_every_page(leaflets, case):
+    brand = {"default": "Northbridge Hospital Neurology Service",
+             "example-clinic": "Riverside Neurology Clinic"}[case[0]]
+    texts = page_texts(leaflets[case])
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text
+        assert "NEU-001 · Version 1.0" in text
+        assert "Review due November 25, 2029" in text
+        running_header = f"{brand} · Neuromyotonia (Isaacs syndrome)"
+        assert (running_header in text) == (number > 1)  # slim running header on later pages
+
+
+def test_links_are_clickable_and_only_safe_schemes(leaflets):
+    uris = []
+    for page in reader(leaflets[("default", "a4")]).pages:
+        for annot in page.get("/Annots", []):
+            action = annot.get_object().get("/A")
+            if action and "/URI" in action:
+                uris.append(str(action["/URI"]))
+    assert "https://rarediseases.org/rare-diseases/acquired-neuromyotonia/" in uris
+    assert "mailto:neurology@northbridge-hospital.example" in uris
+    assert all(u.startswith(("https://", "http://", "mailto:", "tel:")) for u in uris)
+
+
+def test_structure_roles_are_recorded_for_every_block(leaflets):
+    roles = [role for _page, role in leaflets[("default", "a4")].structure]
+    assert roles.count("H1") == 1
+    assert roles.count("H2") >= 10
+    for role in ("P", "LI", "TH", "TD", "Figure", "Lbl", "LBody", "H3"):
+        assert role in roles, role
+    pages = {page for page, _role in leaflets[("default", "a4")].structure}
+    assert pages == set(range(1, leaflets[("default", "a4")].pages + 1))
+
+
+def test_two_builds_are_byte_identical(project: Project, leaflets):
+    again, _ = build_one(project, Job("neuromyotonia", "en", "default", "standard", "a4"))
+    assert again is not None
+    first = hashlib.sha256(leaflets[("default", "a4")].pdf).hexdigest()
+    assert hashlib.sha256(again.pdf).hexdigest() == first
+
+
+def _band_pixels(r: Rendered) -> tuple[int, int, int, float]:
+    """The most common non-white colour in the top third of page 1, and its share."""
+    page = pdfium.PdfDocument(r.pdf)[0]
+    image = page.render(scale=50 / 72).to_pil().convert("RGB")
+    w, h = image.size
+    top = image.crop((0, 0, w, h // 3))
+    counts = top.getcolors(maxcolors=1 << 20)
+    counts = [(n, c) for n, c in counts if c != (255, 255, 255)]
+    n, color = max(counts)
+    return (*color, n / (top.size[0] * top.size[1]))
+
+
+@pytest.mark.parametrize(("brand", "rgb"), [("default", (0x1D, 0x5C, 0x8A)),
+                                            ("example-clinic", (0x00, 0x66, 0x5E))])
+def test_brand_colour_band_on_page_one(leaflets, brand, rgb):
+    r, g, b, share = _band_pixels(leaflets[(brand, "a4")])
+    assert max(abs(r - rgb[0]), abs(g - rgb[1]), abs(b - rgb[2])) <= 8
+    assert share > 0.05  # a band, not a thin rule
+
+
+def test_margins_leave_twelve_mm(leaflets):
+    """No ink within 12 mm of any page edge (office printers clip there)."""
+    margin_px = 12 / 25.4 * 50
+    for r in (leaflets[("default", "a4")], leaflets[("example-clinic", "letter")]):
+        for page in pdfium.PdfDocument(r.pdf):
+            image = page.render(scale=50 / 72).to_pil().convert("L")
+            w, h = image.size
+            m = int(margin_px) - 1
+            for box in ((0, 0, w, m), (0, h - m, w, h), (0, 0, m, h), (w - m, 0, w, h)):
+                lo, _hi = image.crop(box).getextrema()
+                assert lo >= 250, f"ink in the margin {box}"
