@@ -115,8 +115,13 @@ def expand(project: Project, sel: Selection) -> list[Job]:
     editions = _match(sel.editions or [STANDARD_EDITION], project.editions(), "edition")
     jobs = []
     for brand in brands:
-        papers = (_match(sel.papers, project.papers(), "paper") if sel.papers
-                  else [project.brand(brand).paper])
+        if sel.papers:
+            papers = _match(sel.papers, project.papers(), "paper")
+        else:
+            try:
+                papers = [project.brand(brand).paper]
+            except InputError:  # reported by each of the brand's leaflets, as a failure
+                papers = ["unknown"]
         for topic in topics:
             for locale in locales:
                 for edition in editions:

@@ -79,7 +79,11 @@ class Tagged(Flowable):
         self.node = node
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width, self.height = self.inner.wrapOn(self.canv, avail_width, avail_height)
+        canv = getattr(self, "canv", None)
+        if canv is None:
+            self.width, self.height = self.inner.wrap(avail_width, avail_height)
+        else:
+            self.width, self.height = self.inner.wrapOn(canv, avail_width, avail_height)
         return self.width, self.height
 
     def wrapOn(self, canv: Canvas, aw: float, ah: float) -> tuple[float, float]:  # noqa: N802
@@ -90,7 +94,11 @@ class Tagged(Flowable):
             del self.canv
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        parts = self.inner.splitOn(self.canv, avail_width, avail_height)
+        canv = getattr(self, "canv", None)
+        if canv is None:
+            parts = self.inner.split(avail_width, avail_height)
+        else:
+            parts = self.inner.splitOn(canv, avail_width, avail_height)
         return [Tagged(p, self.node) for p in parts]
 
     def splitOn(self, canv: Canvas, aw: float, ah: float) -> list[Flowable]:  # noqa: N802
@@ -116,6 +124,10 @@ class Tagged(Flowable):
         return self.inner.getSpaceAfter()
 
     def getKeepWithNext(self) -> bool:  # noqa: N802
+        # Platypus switches keepWithNext off on the flowables it has grouped, by setting the
+        # attribute on them: honour that, or the same group is formed again and again.
+        if "keepWithNext" in self.__dict__:
+            return bool(self.__dict__["keepWithNext"])
         return self.inner.getKeepWithNext()
 
     def minWidth(self) -> float:  # noqa: N802
@@ -498,9 +510,24 @@ def _furniture_painter(furniture: Furniture, styles: Styles, page_size: tuple[fl
 
 
 class _Doc(BaseDocTemplate):
+    """Page 1 uses the "first" template, every later page the "later" one. A layout that stops
+    making progress (Platypus can loop on a block it can neither place nor split) is an error,
+    not a hung batch."""
+
+    step_limit = 0
+
     def handle_pageBegin(self) -> None:  # noqa: N802
         super().handle_pageBegin()
         self._handle_nextPageTemplate("later")
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        self.step_limit -= 1
+        if self.step_limit < 0:
+            raise RenderError(
+                f"layout makes no progress on page {self.page} near "
+                f"{flowables[0].identity(80) if flowables else 'the end'!r}"
+            )
+        super().handle_flowable(flowables)
 
 
 def render(document: Document, theme: Theme, *, paper: str, fonts_dir: Path) -> Rendered:
@@ -540,6 +567,7 @@ def render(document: Document, theme: Theme, *, paper: str, fonts_dir: Path) -> 
         canvas_holder.append(canv)
         return canv
 
+    doc.step_limit = 50 * len(story) + 1000
     try:
         doc.build(story, canvasmaker=make_canvas)
     except LayoutError as exc:

@@ -1,0 +1,124 @@
+"""The command line as users and scripts meet it: build, check, list, exit codes, manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from handoutgen.cli import main
+from handoutgen.project import Project
+
+from .conftest import ROOT
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_build_one_leaflet_writes_pdf_and_manifest(tmp_path: Path, capsys):
+    code = main(["build", "neuromyotonia", "--locale", "en", "--brand", "example-clinic",
+                 "--paper", "letter", "--out", str(tmp_path)])
+    assert code == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    [item] = manifest["leaflets"]
+    pdf = tmp_path / item["path"]
+    assert item["path"] == "example-clinic/en/neuromyotonia.letter.pdf"
+    assert {k: item[k] for k in ("topic", "locale", "brand", "edition", "paper", "status")} == {
+        "topic": "neuromyotonia", "locale": "en", "brand": "example-clinic",
+        "edition": "standard", "paper": "letter", "status": "built"}
+    assert item["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert item["pages"] >= 3 and item["warnings"] == []
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert "1 built, 0 skipped, 0 failed" in capsys.readouterr().out
+
+
+def test_defaults_are_source_locale_default_brand_and_its_paper(tmp_path: Path):
+    assert main(["build", "neuromyotonia", "--out", str(tmp_path)]) == 0
+    [item] = json.loads((tmp_path / "manifest.json").read_text())["leaflets"]
+    assert (item["locale"], item["brand"], item["paper"]) == ("en", "default", "a4")
+
+
+def test_no_arguments_build_everything_with_each_brands_paper(scratch: Project, tmp_path: Path):
+    out = tmp_path / "out"
+    result = run_cli("--root", str(scratch.root), "build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    items = json.loads((out / "manifest.json").read_text())["leaflets"]
+    assert {(i["brand"], i["paper"]) for i in items} == {("default", "a4"),
+                                                        ("example-clinic", "letter")}
+    plain = run_cli("--root", str(scratch.root), cwd=tmp_path)  # no command at all
+    assert plain.returncode == 0, plain.stderr
+    assert (tmp_path / "out" / "manifest.json").is_file()
+
+
+def test_large_print_edition_and_a5(tmp_path: Path):
+    code = main(["build", "neuromyotonia", "--edition", "large-print", "--paper", "a5",
+                 "--out", str(tmp_path)])
+    assert code == 0
+    [item] = json.loads((tmp_path / "manifest.json").read_text())["leaflets"]
+    assert item["path"] == "default/en/neuromyotonia.large-print.a5.pdf"
+    assert item["pages"] > 8
+
+
+def test_unknown_brand_is_a_clear_error(tmp_path: Path):
+    result = run_cli("build", "neuromyotonia", "--brand", "nope", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "no brand matches 'nope' (available: default, example-clinic)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_passes_on_the_shipped_project():
+    result = run_cli("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok:")
+
+
+def test_check_lists_every_problem_with_file_and_line_and_no_traceback(scratch: Project):
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    lines = path.read_text().splitlines()
+    first_type = next(i for i, line in enumerate(lines) if line.strip() == "- type: paragraph")
+    lines[first_type] = lines[first_type].replace("paragraph", "bulets")
+    version = next(i for i, line in enumerate(lines) if line.startswith("version:"))
+    lines.insert(version + 1, "colour: blue")
+    path.write_text("\n".join(lines) + "\n")
+    brand = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    brand.write_text(brand.read_text().replace("paper: letter", "paper: tabloid"))
+    (scratch.templates_dir / "standard" / "about.xml.j2").write_text("{% if %}\n")
+    result = run_cli("--root", str(scratch.root), "check")
+    assert result.returncode == 1
+    err = result.stderr
+    assert "Traceback" not in err
+    assert (f"handouts/neuromyotonia.yaml:{first_type + 2}: sections[0].blocks[0].type: unknown "
+            "block type 'bulets' (expected one of paragraph, bullets") in err
+    assert f"handouts/neuromyotonia.yaml:{version + 2}: colour" not in err  # named at the root
+    assert "unknown key 'colour'" in err
+    assert "templates/brands/example-clinic/brand.yaml:" in err and "tabloid" in err
+    assert "templates/standard/about.xml.j2:1: template syntax error" in err
+
+
+def test_one_bad_leaflet_does_not_stop_the_batch(scratch: Project, tmp_path: Path):
+    brand = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    brand.write_text(brand.read_text() + "unexpected: 1\n")
+    out = tmp_path / "out"
+    result = run_cli("--root", str(scratch.root), "build", "--brand", "*", "--out", str(out))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    items = {i["brand"]: i for i in json.loads((out / "manifest.json").read_text())["leaflets"]}
+    assert items["default"]["status"] == "built"
+    assert items["example-clinic"]["status"] == "failed"
+    assert "unknown key 'unexpected'" in items["example-clinic"]["reason"]
+    assert "1 built, 0 skipped, 1 failed" in result.stdout
+    assert not list(out.rglob("*.tmp"))
+    assert not (out / "example-clinic").exists()
+
+
+def test_list_shows_topics_locales_brands_papers():
+    result = run_cli("list")
+    assert result.returncode == 0
+    assert "neuromyotonia" in result.stdout
+    assert "example-clinic" in result.stdout and "letter" in result.stdout
+    assert "a4, a5, letter" in result.stdout
+    assert "standard, large-print" in result.stdout

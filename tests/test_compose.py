@@ -1,0 +1,145 @@
+"""Composition: template order and wording, autoescaping, brand overrides, untrusted text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from handoutgen.build import Job, build_one
+from handoutgen.compose import ComposeRequest, compose
+from handoutgen.errors import InputError
+from handoutgen.localize import Catalog, load_catalog, localize
+from handoutgen.model import DocBox, DocHeading, DocMasthead, DocPara, DocTitleBand
+from handoutgen.project import Project
+
+HOSTILE = 'Try <img src="{img}"/> and <a href="javascript:alert(1)">this</a> or AT&T </para>'
+
+
+def compose_for(project: Project, brand: str = "default", catalog: Catalog | None = None):
+    handout = project.handout("neuromyotonia")
+    catalog = catalog or load_catalog(project.locales_dir, "en")
+    localized = localize(handout, catalog, "en")
+    request = ComposeRequest(localized, project.brand(brand), "standard", catalog)
+    return compose(request, templates_dir=project.templates_dir)
+
+
+def test_template_sets_the_order_of_standard_blocks(project: Project):
+    doc = compose_for(project)
+    kinds = [type(b).__name__ for b in doc.blocks[:3]]
+    assert kinds == ["DocMasthead", "DocTitleBand", "DocPara"]
+    headings = [b.text[0].text for b in doc.blocks if isinstance(b, DocHeading)]
+    sections = [s.heading for s in project.handout("neuromyotonia").sections]
+    assert headings == [*sections, "Sources"]
+    boxes = [b.kind for b in doc.blocks if isinstance(b, DocBox)]
+    assert boxes[-2:] == ["contact", "about"]
+    last = doc.blocks[-1]
+    assert isinstance(last, DocPara) and last.style == "large"  # the "other formats" line
+    assert "large print" in last.text[0].text
+
+
+def test_brand_values_and_dates_reach_the_document(project: Project):
+    doc = compose_for(project, "example-clinic")
+    masthead = doc.blocks[0]
+    assert isinstance(masthead, DocMasthead)
+    assert masthead.logo is not None and masthead.logo.name == "logo.svg"
+    assert doc.meta.author == "Riverside Neurology Clinic"
+    assert doc.furniture.footer_center == "Page {page} of {pages}"
+    assert doc.furniture.footer_right == "Review due November 25, 2029"
+    texts = " ".join(s.text for b in doc.blocks if isinstance(b, DocBox) for p in b.blocks
+                     if isinstance(p, DocPara) for s in p.text)
+    assert "911" in texts and "(555) 010-0144" in texts
+    about = next(b for b in doc.blocks if isinstance(b, DocBox) and b.kind == "about")
+    about_text = " ".join(s.text for p in about.blocks for s in p.text)  # type: ignore[union-attr]
+    assert "not yet clinically reviewed" in about_text
+    assert "Next review due November 25, 2029" in about_text
+
+
+def test_placeholders_in_content_take_the_brand_emergency_number(project: Project):
+    for brand, number in (("default", "999"), ("example-clinic", "911")):
+        doc = compose_for(project, brand)
+        titles = [b.title[0].text for b in doc.blocks if isinstance(b, DocBox) and b.title]
+        assert f"Call {number} now if you have:" in titles
+
+
+def test_a_brand_overrides_a_template_by_shipping_one_with_the_same_name(scratch: Project):
+    brand_dir = scratch.brands_dir / "example-clinic"
+    (brand_dir / "standard").mkdir()
+    (brand_dir / "standard" / "disclaimer.xml.j2").write_text(
+        '<p class="small">{% trans %}Riverside says: ask us first.{% endtrans %}</p>\n')
+    doc = compose_for(scratch, "example-clinic")
+    texts = [b.text[0].text for b in doc.blocks if isinstance(b, DocPara)]
+    assert "Riverside says: ask us first." in texts
+    other = compose_for(scratch, "default")
+    assert "Riverside says: ask us first." not in [b.text[0].text for b in other.blocks
+                                                    if isinstance(b, DocPara)]
+
+
+def test_template_undefined_name_is_an_error_naming_the_brand(scratch: Project):
+    (scratch.templates_dir / "standard" / "formats.xml.j2").write_text("<p>{{ no_such }}</p>")
+    with pytest.raises(InputError) as exc:
+        compose_for(scratch)
+    assert "default:leaflet.xml.j2" in str(exc.value)
+    assert "no_such" in str(exc.value)
+
+
+class HostileCatalog(Catalog):
+    """Translations that try to smuggle markup into template wording."""
+
+    def lookup(self, context, message):  # noqa: D102
+        if message.startswith("Sources"):
+            return '<img src="/etc/passwd"/></h2><p>x</p>'
+        return message
+
+
+def test_a_translation_is_text_not_markup(project: Project):
+    doc = compose_for(project, catalog=HostileCatalog())
+    headings = [b.text[0].text for b in doc.blocks if isinstance(b, DocHeading)]
+    assert '<img src="/etc/passwd"/></h2><p>x</p>' in headings
+
+
+def test_hostile_content_prints_as_literal_text_and_opens_no_file(scratch: Project, tmp_path: Path,
+                                                                  monkeypatch):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes((scratch.brands_dir / "default" / "logo.png").read_bytes())
+    source = scratch.handouts_dir / "neuromyotonia.yaml"
+    text = source.read_text()
+    hostile = HOSTILE.format(img=secret).replace("{", "\\{").replace("}", "\\}")
+    assert "summary: >-\n" in text
+    text = text.replace("summary: >-\n", f"summary: >-\n  {hostile}\n", 1)
+    source.write_text(text)
+
+    opened: list[str] = []
+    real_open = open
+
+    def spy(file, *args, **kwargs):
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", spy)
+    rendered, outcome = build_one(scratch, Job("neuromyotonia", "en", "default", "standard", "a4"))
+    monkeypatch.undo()
+    assert rendered is not None, outcome.reason
+    assert str(secret) not in opened
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    page1 = " ".join(reader.pages[0].extract_text().split())
+    assert f'Try <img src="{secret}"/> and <a href="javascript:alert(1)">this</a>' in page1
+    assert "or AT&T </para>" in page1
+    assert "AT&T;" not in page1
+    images = [name for page in reader.pages
+              for name, x in page["/Resources"].get("/XObject", {}).items()
+              if x.get_object()["/Subtype"] == "/Image"]
+    assert len(images) == 1  # the brand logo only
+    for page in reader.pages:
+        for annot in page.get("/Annots", []):
+            action = annot.get_object().get("/A", {})
+            assert "javascript" not in str(action.get("/URI", "")).lower()
+            assert "/JS" not in action
+
+
+def test_title_band_holds_the_title(project: Project):
+    doc = compose_for(project)
+    band = next(b for b in doc.blocks if isinstance(b, DocTitleBand))
+    assert band.title[0].text == "Neuromyotonia (Isaacs syndrome)"

@@ -1,0 +1,144 @@
+"""Load stage: YAML -> plain data with source lines; bad YAML becomes problems, never exceptions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handoutgen.errors import Problem
+from handoutgen.load import Sourced, format_path, load_yaml
+
+
+def load_text(tmp_path: Path, text: str, name: str = "doc.yaml") -> Sourced:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_yaml(path, root=tmp_path)
+
+
+def test_valid_document_loads_without_problems(tmp_path):
+    src = load_text(tmp_path, "title: Hello\ncount: 3\nitems:\n  - a\n  - b\n")
+    assert src.problems == []
+    assert src.data == {"title": "Hello", "count": 3, "items": ["a", "b"]}
+    assert src.display == "doc.yaml"
+
+
+def test_syntax_error_is_a_problem_with_its_line(tmp_path):
+    # The flow sequence opened on line 2 is never closed; the parser notices on line 3.
+    src = load_text(tmp_path, "a: 1\nb: [1, 2\nc: 3\n")  # no exception
+    assert src.data is None
+    assert len(src.problems) == 1
+    problem = src.problems[0]
+    assert problem.path == "doc.yaml"
+    assert problem.line == 3
+    assert "YAML syntax error" in problem.message
+    assert str(problem).startswith("doc.yaml:3: YAML syntax error:")
+
+
+def test_bad_indentation_is_reported_on_the_offending_line(tmp_path):
+    src = load_text(tmp_path, "a: 1\nb:\n  c: 1\n  d: 2\n e: 3\n")
+    assert src.data is None
+    assert [(p.line, p.message.split(":")[0]) for p in src.problems] == [(5, "YAML syntax error")]
+
+
+def test_duplicate_key_is_reported_at_the_duplicate(tmp_path):
+    text = "a: 1\nb:\n  c: 1\n  c: 2\na: 3\n"
+    src = load_text(tmp_path, text)
+    assert [str(p) for p in src.problems] == [
+        "doc.yaml:4: b.c: duplicate key",
+        "doc.yaml:5: a: duplicate key",
+    ]
+    # The first occurrence wins; the document still loads so other checks can run.
+    assert src.data == {"a": 1, "b": {"c": 1}}
+
+
+def test_duplicate_key_deep_inside_a_list(tmp_path):
+    text = "sections:\n  - id: one\n    heading: A\n  - id: two\n    heading: B\n    id: three\n"
+    src = load_text(tmp_path, text)
+    assert src.problems == [Problem("doc.yaml", 6, "sections[1].id", "duplicate key")]
+
+
+def test_lines_map_gives_the_line_of_nested_items(tmp_path):
+    text = (
+        "# a comment line\n"  # 1
+        "title: Hello\n"  # 2
+        "sections:\n"  # 3
+        "  - id: first\n"  # 4
+        "    items:\n"  # 5
+        "      - one\n"  # 6
+        "      - two\n"  # 7
+        "  - id: second\n"  # 8
+        "    text: >-\n"  # 9
+        "      folded\n"  # 10
+        "      text\n"  # 11
+    )
+    src = load_text(tmp_path, text)
+    assert src.problems == []
+    assert src.lines[("title",)] == 2
+    assert src.lines[("sections", 0)] == 4
+    assert src.lines[("sections", 0, "id")] == 4
+    assert src.lines[("sections", 0, "items", 0)] == 6
+    assert src.lines[("sections", 0, "items", 1)] == 7
+    assert src.lines[("sections", 1)] == 8
+    assert src.lines[("sections", 1, "text")] == 9
+    assert src.data["sections"][1]["text"] == "folded text"
+
+
+def test_line_falls_back_to_the_nearest_ancestor(tmp_path):
+    src = load_text(tmp_path, "title: Hello\nsections:\n  - id: first\n    heading: A\n")
+    # A key that does not exist (e.g. a missing required key) takes its parent's line.
+    assert src.line(("sections", 0, "blocks")) == 3
+    assert src.line(("sections", 0, "blocks", 2, "text")) == 3
+    problem = src.problem(("sections", 0, "blocks"), "missing")
+    assert str(problem) == "doc.yaml:3: sections[0].blocks: missing"
+
+
+def test_empty_file_is_a_problem(tmp_path):
+    src = load_text(tmp_path, "")
+    assert src.data is None
+    assert [str(p) for p in src.problems] == ["doc.yaml:1: file is empty"]
+
+
+def test_comment_only_file_is_empty(tmp_path):
+    src = load_text(tmp_path, "# nothing here yet\n\n")
+    assert src.data is None
+    assert [p.message for p in src.problems] == ["file is empty"]
+
+
+def test_unreadable_file_is_a_problem(tmp_path):
+    (tmp_path / "bad.yaml").write_bytes(b"title: caf\xe9\n")  # Latin-1, not UTF-8
+    src = load_yaml(tmp_path / "bad.yaml", root=tmp_path)
+    assert src.data is None
+    assert len(src.problems) == 1
+    assert src.problems[0].message.startswith("cannot read file")
+
+    missing = load_yaml(tmp_path / "missing.yaml", root=tmp_path)
+    assert missing.problems[0].message.startswith("cannot read file")
+
+
+def test_scalars_quoted_values_and_dates_stay_strings(tmp_path):
+    text = 'a: "999"\nb: 999\nc: 2026-02-30\nd: yes\ne: ~\nf: 1.5\ng: 0118\n'
+    src = load_text(tmp_path, text)
+    assert src.data == {
+        "a": "999",
+        "b": 999,
+        "c": "2026-02-30",  # dates are checked (and rejected) by the validator, not the loader
+        "d": True,
+        "e": None,
+        "f": 1.5,
+        "g": "0118",
+    }
+
+
+def test_display_path_is_relative_to_root(tmp_path):
+    sub = tmp_path / "handouts"
+    sub.mkdir()
+    (sub / "x.yaml").write_text("a: [\n", encoding="utf-8")
+    src = load_yaml(sub / "x.yaml", root=tmp_path)
+    assert src.display == "handouts/x.yaml"
+    assert str(src.problems[0]).startswith("handouts/x.yaml:")
+
+
+def test_format_path():
+    assert format_path(("sections", 3, "blocks", 1)) == "sections[3].blocks[1]"
+    assert format_path(("sections", 0, "blocks", 1, "type")) == "sections[0].blocks[1].type"
+    assert format_path(("id",)) == "id"
+    assert format_path(()) == ""
