@@ -52,9 +52,15 @@ class Outcome:
     def manifest_entry(self) -> dict[str, object]:
         j = self.job
         entry: dict[str, object] = {
-            "topic": j.topic, "locale": j.locale, "brand": j.brand, "edition": j.edition,
-            "paper": j.paper, "path": j.relpath if self.status == "built" else None,
-            "pages": self.pages, "sha256": self.sha256, "status": self.status,
+            "topic": j.topic,
+            "locale": j.locale,
+            "brand": j.brand,
+            "edition": j.edition,
+            "paper": j.paper,
+            "path": j.relpath if self.status == "built" else None,
+            "pages": self.pages,
+            "sha256": self.sha256,
+            "status": self.status,
             "warnings": list(self.warnings),
         }
         if self.reason:
@@ -77,7 +83,7 @@ class Report:
 
 @dataclass(frozen=True)
 class Selection:
-    """What to build. ``None`` for a dimension: its default (see ``expand``). Values may be globs."""
+    """What to build; ``None`` for a dimension means its default (see ``expand``). Globs work."""
 
     topics: Sequence[str] | None = None
     locales: Sequence[str] | None = None
@@ -95,8 +101,9 @@ def _match(patterns: Sequence[str], available: Sequence[str], what: str) -> list
     for pattern in patterns:
         hits = fnmatch.filter(available, pattern)
         if not hits:
-            raise SelectionError(f"no {what} matches {pattern!r} (available: "
-                                 f"{', '.join(available)})")
+            raise SelectionError(
+                f"no {what} matches {pattern!r} (available: {', '.join(available)})"
+            )
         chosen.extend(h for h in hits if h not in chosen)
     return chosen
 
@@ -108,10 +115,12 @@ def expand(project: Project, sel: Selection) -> list[Job]:
     the brand's default paper."""
     everything = sel.empty
     topics = _match(sel.topics or ["*"], project.topics(), "topic")
-    locales = _match(sel.locales or (["*"] if everything else [SOURCE_LOCALE]),
-                     project.locales(), "locale")
-    brands = _match(sel.brands or (["*"] if everything else [DEFAULT_BRAND]),
-                    project.brands(), "brand")
+    locales = _match(
+        sel.locales or (["*"] if everything else [SOURCE_LOCALE]), project.locales(), "locale"
+    )
+    brands = _match(
+        sel.brands or (["*"] if everything else [DEFAULT_BRAND]), project.brands(), "brand"
+    )
     editions = _match(sel.editions or [STANDARD_EDITION], project.editions(), "edition")
     jobs = []
     for brand in brands:
@@ -130,8 +139,9 @@ def expand(project: Project, sel: Selection) -> list[Job]:
     return sorted(jobs)
 
 
-def build_one(project: Project, job: Job, *, allow_incomplete: bool = False
-              ) -> tuple[Rendered | None, Outcome]:
+def build_one(
+    project: Project, job: Job, *, allow_incomplete: bool = False
+) -> tuple[Rendered | None, Outcome]:
     """Run load -> validate -> localize -> compose -> render for one leaflet (no file I/O out)."""
     try:
         handout = project.handout(job.topic)
@@ -139,13 +149,20 @@ def build_one(project: Project, job: Job, *, allow_incomplete: bool = False
         theme = project.theme(job.brand, job.edition)
         catalog = project.catalog(job.locale)
         localized = localize(handout, catalog, job.locale)
-        request = ComposeRequest(localized, brand, job.edition, catalog,
-                                 draft=allow_incomplete and bool(localized.missing))
+        request = ComposeRequest(
+            localized,
+            brand,
+            job.edition,
+            catalog,
+            draft=allow_incomplete and bool(localized.missing),
+        )
         document = compose(request, templates_dir=project.templates_dir)
         missing = sorted(set(catalog.missing))
         if missing and not allow_incomplete:
-            reason = (f"translation incomplete: {len(missing)} string(s) untranslated or fuzzy "
-                      f"in locale {job.locale}, e.g. {missing[0][:70]!r}")
+            reason = (
+                f"translation incomplete: {len(missing)} string(s) untranslated or fuzzy "
+                f"in locale {job.locale}, e.g. {missing[0][:70]!r}"
+            )
             return None, Outcome(job, "skipped", reason=reason)
         if missing and not request.draft:  # only template strings were missing: mark it too
             request = ComposeRequest(localized, brand, job.edition, catalog, draft=True)
@@ -164,8 +181,14 @@ def build_one(project: Project, job: Job, *, allow_incomplete: bool = False
     return rendered, Outcome(job, "built", rendered.pages, digest, warnings)
 
 
-def run(project: Project, jobs: Iterable[Job], out_dir: Path, *, allow_incomplete: bool = False,
-        on_outcome: Callable[[Outcome], None] | None = None) -> Report:
+def run(
+    project: Project,
+    jobs: Iterable[Job],
+    out_dir: Path,
+    *,
+    allow_incomplete: bool = False,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> Report:
     """Build ``jobs`` into ``out_dir``; one failure never stops the others."""
     report = Report()
     for job in jobs:
@@ -178,6 +201,9 @@ def run(project: Project, jobs: Iterable[Job], out_dir: Path, *, allow_incomplet
         report.outcomes.append(outcome)
         if on_outcome:
             on_outcome(outcome)
-    report.manifest = write_manifest(out_dir, (o.manifest_entry() for o in report.outcomes),
-                                     generator=f"handoutgen {__version__}")
+    report.manifest = write_manifest(
+        out_dir,
+        (o.manifest_entry() for o in report.outcomes),
+        generator=f"handoutgen {__version__}",
+    )
     return report

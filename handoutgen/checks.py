@@ -34,14 +34,16 @@ def check_project(project: Project) -> list[Problem]:
         for edition in project.editions():
             theme = _collect(problems, brand_id, lambda b=brand_id, e=edition: project.theme(b, e))
             if theme is not None:
-                _collect(problems, "fonts", lambda t=theme: register_families(t.fonts,
-                                                                              project.fonts_dir))
+                _collect(
+                    problems, "fonts", lambda t=theme: register_families(t.fonts, project.fonts_dir)
+                )
     # every template, the shared ones and each brand's overrides, must at least parse
     template_dirs = [project.templates_dir] + [project.brands_dir / b for b in project.brands()]
     for directory in template_dirs:
         env = environment(directory, None)
-        for path in sorted(directory.glob("*.j2" if directory != project.templates_dir
-                                          else "**/*.j2")):
+        for path in sorted(
+            directory.glob("*.j2" if directory != project.templates_dir else "**/*.j2")
+        ):
             if directory == project.templates_dir and project.brands_dir in path.parents:
                 continue
             name = path.relative_to(directory).as_posix()
@@ -49,8 +51,9 @@ def check_project(project: Project) -> list[Problem]:
                 env.parse(path.read_text(encoding="utf-8"), name=name, filename=str(path))
             except jinja2.TemplateSyntaxError as exc:
                 rel = path.relative_to(project.root)
-                problems.append(Problem(str(rel), exc.lineno, "", f"template syntax error: "
-                                                                 f"{exc.message}"))
+                problems.append(
+                    Problem(str(rel), exc.lineno, "", f"template syntax error: {exc.message}")
+                )
     # compose (not render) every topic with every brand: catches undefined names and bad output
     if not problems:
         catalog = load_catalog(project.locales_dir, SOURCE_LOCALE)
@@ -60,6 +63,9 @@ def check_project(project: Project) -> list[Problem]:
                     continue
                 localized = localize(handout, catalog, SOURCE_LOCALE)  # type: ignore[arg-type]
                 request = ComposeRequest(localized, brand, "standard", catalog)  # type: ignore[arg-type]
-                _collect(problems, f"{topic}/{brand_id}",
-                         lambda r=request: compose(r, templates_dir=project.templates_dir))
+                _collect(
+                    problems,
+                    f"{topic}/{brand_id}",
+                    lambda r=request: compose(r, templates_dir=project.templates_dir),
+                )
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.field, p.message))

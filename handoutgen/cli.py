@@ -24,19 +24,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"handoutgen {__version__}")
     p.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command")
-    b = sub.add_parser("build", help="build leaflets (default: everything)",
-                       description="Build leaflets. With no selection: every topic, locale and "
-                       "brand. Otherwise unselected dimensions default to the source locale, the "
-                       "default brand, the standard edition and the brand's paper. Values may "
-                       "be globs ('*') and may repeat or be comma-separated.")
+    b = sub.add_parser(
+        "build",
+        help="build leaflets (default: everything)",
+        description="Build leaflets. With no selection: every topic, locale and "
+        "brand. Otherwise unselected dimensions default to the source locale, the "
+        "default brand, the standard edition and the brand's paper. Values may "
+        "be globs ('*') and may repeat or be comma-separated.",
+    )
     b.add_argument("topics", nargs="*", help="topic ids (default: all)")
     b.add_argument("--locale", action="append", dest="locales", metavar="TAG")
     b.add_argument("--brand", action="append", dest="brands", metavar="ID")
     b.add_argument("--paper", action="append", dest="papers", metavar="NAME")
     b.add_argument("--edition", action="append", dest="editions", metavar="NAME")
     b.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-    b.add_argument("--allow-incomplete", action="store_true",
-                   help="build incomplete translations as marked drafts instead of skipping")
+    b.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="build incomplete translations as marked drafts instead of skipping",
+    )
     sub.add_parser("check", help="validate every content, brand, theme and template file")
     sub.add_parser("list", help="show topics, locales, brands, editions and papers")
     return p
@@ -61,15 +67,21 @@ def _print_outcome(o: Outcome) -> None:
 
 def _build(project: Project, args: argparse.Namespace) -> int:
     selection = Selection(
-        topics=args.topics or None, locales=_split(args.locales), brands=_split(args.brands),
-        editions=_split(args.editions), papers=_split(args.papers),
+        topics=args.topics or None,
+        locales=_split(args.locales),
+        brands=_split(args.brands),
+        editions=_split(args.editions),
+        papers=_split(args.papers),
     )
     jobs = expand(project, selection)
-    report = run(project, jobs, args.out, allow_incomplete=args.allow_incomplete,
-                 on_outcome=_print_outcome)
-    print(f"\n{len(report.outcomes)} leaflet(s): {report.count('built')} built, "
-          f"{report.count('skipped')} skipped, {report.count('failed')} failed. "
-          f"Manifest: {report.manifest}")
+    report = run(
+        project, jobs, args.out, allow_incomplete=args.allow_incomplete, on_outcome=_print_outcome
+    )
+    print(
+        f"\n{len(report.outcomes)} leaflet(s): {report.count('built')} built, "
+        f"{report.count('skipped')} skipped, {report.count('failed')} failed. "
+        f"Manifest: {report.manifest}"
+    )
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -81,8 +93,10 @@ def _check(project: Project) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_FAILED
-    print(f"ok: {n} topic(s), {len(project.brands())} brand(s), "
-          f"{len(project.editions())} edition(s), templates and fonts checked.")
+    print(
+        f"ok: {n} topic(s), {len(project.brands())} brand(s), "
+        f"{len(project.editions())} edition(s), templates and fonts checked."
+    )
     return EXIT_OK
 
 

@@ -98,7 +98,9 @@ class _Parser:
             rows = el.findall("tr")
             header = tuple(self.inline(c, where) for c in rows[0]) if rows else ()
             body = tuple(tuple(self.inline(c, where) for c in r) for r in rows[1:])
-            widths = tuple(float(w) for w in el.get("widths").split(",")) if el.get("widths") else None
+            widths = (
+                tuple(float(w) for w in el.get("widths").split(",")) if el.get("widths") else None
+            )
             cap = el.find("caption")
             caption = self.inline(cap, where) if cap is not None else None
             return [DocTable(header, body, widths, caption)]
@@ -133,8 +135,16 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     try:
         xml = env.get_template(MAIN_TEMPLATE).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError([Problem(exc.filename or exc.name or origin, exc.lineno, "",
-                                  f"template syntax error: {exc.message}")]) from None
+        raise InputError(
+            [
+                Problem(
+                    exc.filename or exc.name or origin,
+                    exc.lineno,
+                    "",
+                    f"template syntax error: {exc.message}",
+                )
+            ]
+        ) from None
     except jinja2.UndefinedError as exc:
         raise InputError([Problem(origin, None, "", f"template error: {exc.message}")]) from None
     try:
@@ -142,13 +152,20 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     except ET.ParseError as exc:
         line = exc.position[0]
         snippet = xml.splitlines()[line - 1].strip()[:80] if line else ""
-        raise InputError([Problem(origin, None, "", f"template output is not well-formed XML "
-                                                    f"({exc}): {snippet!r}")]) from None
+        raise InputError(
+            [
+                Problem(
+                    origin, None, "", f"template output is not well-formed XML ({exc}): {snippet!r}"
+                )
+            ]
+        ) from None
     parser = _Parser(request.brand.placeholders(), origin)
     meta_el = root.find("meta")
     furn_el = root.find("furniture")
     if meta_el is None or furn_el is None:
-        raise InputError([Problem(origin, None, "", "template output needs <meta> and <furniture>")])
+        raise InputError(
+            [Problem(origin, None, "", "template output needs <meta> and <furniture>")]
+        )
 
     def text(el: ET.Element, tag: str) -> str:
         found = el.find(tag)
@@ -177,8 +194,9 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         footer_right=ftext("footer-right"),
         draft_mark=ftext("draft-mark") if draft is not None else None,
     )
-    blocks = [b for el in root if el.tag not in ("meta", "furniture")
-              for b in parser.block(el, el.tag)]
+    blocks = [
+        b for el in root if el.tag not in ("meta", "furniture") for b in parser.block(el, el.tag)
+    ]
     if parser.problems or furniture_parser.problems:
         raise InputError(parser.problems + furniture_parser.problems)
     return Document(meta=meta, furniture=furniture, blocks=tuple(blocks))

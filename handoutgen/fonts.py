@@ -1,4 +1,4 @@
-"""Font registration: a theme's TrueType families in fonts/ -> ReportLab font names (once per process)."""
+"""Font registration: a theme's TrueType families in fonts/ -> ReportLab font names, once."""
 
 from __future__ import annotations
 
@@ -28,14 +28,26 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
             if _registered.get(name) == path:
                 continue
             if weight not in WEIGHTS:
-                problems.append(Problem("theme", None, f"fonts.{family}.{weight}",
-                                        f"unknown face (expected one of {', '.join(WEIGHTS)})"))
+                problems.append(
+                    Problem(
+                        "theme",
+                        None,
+                        f"fonts.{family}.{weight}",
+                        f"unknown face (expected one of {', '.join(WEIGHTS)})",
+                    )
+                )
                 continue
             try:
                 pdfmetrics.registerFont(TTFont(name, str(path)))
             except (OSError, TTFError) as exc:
-                problems.append(Problem(str(path), None, f"fonts.{family}.{weight}",
-                                        f"cannot load TrueType font: {exc}"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        f"fonts.{family}.{weight}",
+                        f"cannot load TrueType font: {exc}",
+                    )
+                )
                 continue
             _registered[name] = path
         if problems:

@@ -1,4 +1,4 @@
-"""Localize stage: Handout + locale catalog -> LocalizedHandout (translated strings, local dates)."""
+"""Localize stage: Handout + locale catalog -> LocalizedHandout (strings, dates for the locale)."""
 
 from __future__ import annotations
 

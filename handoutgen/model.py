@@ -123,7 +123,8 @@ def _map_block(block: Block, ctx: str, fn: Callable[[str, str], str]) -> Block:
                 block,
                 intro=fn(f"{c}/intro", block.intro) if block.intro else None,
                 items=tuple(
-                    Definition(fn(f"{c}/term", d.term), fn(f"{c}/text", d.text)) for d in block.items
+                    Definition(fn(f"{c}/term", d.term), fn(f"{c}/text", d.text))
+                    for d in block.items
                 ),
             )
         case Callout():

@@ -67,8 +67,10 @@ class Project:
 
     def locales(self) -> list[str]:
         """The source locale plus every locale with a catalog, as BCP-47 tags."""
-        found = {p.parent.parent.name.replace("_", "-")
-                 for p in self.locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+        found = {
+            p.parent.parent.name.replace("_", "-")
+            for p in self.locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+        }
         return [SOURCE_LOCALE, *sorted(found - {SOURCE_LOCALE})]
 
     def editions(self) -> list[str]:
@@ -84,8 +86,9 @@ class Project:
         if topic not in self._handouts:
             path = self.handouts_dir / f"{topic}.yaml"
             if not path.is_file():
-                raise SelectionError(f"unknown topic {topic!r} (available: "
-                                     f"{', '.join(self.topics())})")
+                raise SelectionError(
+                    f"unknown topic {topic!r} (available: {', '.join(self.topics())})"
+                )
             src = load_yaml(path, root=self.root)
             self._handouts[topic] = validate_handout(src, self.handout_schema)
         return self._handouts[topic]
@@ -94,18 +97,21 @@ class Project:
         if brand_id not in self._brands:
             path = self.brands_dir / brand_id / "brand.yaml"
             if not path.is_file():
-                raise SelectionError(f"unknown brand {brand_id!r} (available: "
-                                     f"{', '.join(self.brands())})")
+                raise SelectionError(
+                    f"unknown brand {brand_id!r} (available: {', '.join(self.brands())})"
+                )
             src = load_yaml(path, root=self.root)
-            self._brands[brand_id] = validate_brand(src, self.brand_schema,
-                                                    papers=set(self.papers()))
+            self._brands[brand_id] = validate_brand(
+                src, self.brand_schema, papers=set(self.papers())
+            )
         return self._brands[brand_id]
 
     def theme_data(self, edition: str) -> dict:
         if edition not in self._theme_data:
             if edition not in self.editions():
-                raise SelectionError(f"unknown edition {edition!r} (available: "
-                                     f"{', '.join(self.editions())})")
+                raise SelectionError(
+                    f"unknown edition {edition!r} (available: {', '.join(self.editions())})"
+                )
             self._theme_data[edition] = load_theme_layers(self.themes_dir, edition, root=self.root)
         return self._theme_data[edition]
 
@@ -121,8 +127,9 @@ class Project:
     def catalog(self, locale: str) -> Catalog:
         """A fresh catalog per leaflet, so its record of missing strings is the leaflet's own."""
         if locale not in self.locales():
-            raise SelectionError(f"unknown locale {locale!r} (available: "
-                                 f"{', '.join(self.locales())})")
+            raise SelectionError(
+                f"unknown locale {locale!r} (available: {', '.join(self.locales())})"
+            )
         return load_catalog(self.locales_dir, locale)
 
 

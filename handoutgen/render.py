@@ -28,9 +28,9 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus import TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
 from .errors import RenderError
@@ -51,7 +51,7 @@ from .model import (
     Inline,
     Rendered,
 )
-from .theme import MM, Theme, TextStyle
+from .theme import MM, TextStyle, Theme
 
 PRODUCER = "handoutgen"
 
@@ -86,7 +86,7 @@ class Tagged(Flowable):
             self.width, self.height = self.inner.wrapOn(canv, avail_width, avail_height)
         return self.width, self.height
 
-    def wrapOn(self, canv: Canvas, aw: float, ah: float) -> tuple[float, float]:  # noqa: N802
+    def wrapOn(self, canv: Canvas, aw: float, ah: float) -> tuple[float, float]:
         self.canv = canv
         try:
             return self.wrap(aw, ah)
@@ -101,14 +101,14 @@ class Tagged(Flowable):
             parts = self.inner.splitOn(canv, avail_width, avail_height)
         return [Tagged(p, self.node) for p in parts]
 
-    def splitOn(self, canv: Canvas, aw: float, ah: float) -> list[Flowable]:  # noqa: N802
+    def splitOn(self, canv: Canvas, aw: float, ah: float) -> list[Flowable]:
         self.canv = canv
         try:
             return self.split(aw, ah)
         finally:
             del self.canv
 
-    def drawOn(self, canv: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+    def drawOn(self, canv: Canvas, x: float, y: float, _sW: float = 0) -> None:
         begin = getattr(canv, "begin_block", None)
         if begin:
             begin(self.node, x, y, self.height)
@@ -117,23 +117,23 @@ class Tagged(Flowable):
         if end:
             end(self.node)
 
-    def getSpaceBefore(self) -> float:  # noqa: N802
+    def getSpaceBefore(self) -> float:
         return self.inner.getSpaceBefore()
 
-    def getSpaceAfter(self) -> float:  # noqa: N802
+    def getSpaceAfter(self) -> float:
         return self.inner.getSpaceAfter()
 
-    def getKeepWithNext(self) -> bool:  # noqa: N802
+    def getKeepWithNext(self) -> bool:
         # Platypus switches keepWithNext off on the flowables it has grouped, by setting the
         # attribute on them: honour that, or the same group is formed again and again.
         if "keepWithNext" in self.__dict__:
             return bool(self.__dict__["keepWithNext"])
         return self.inner.getKeepWithNext()
 
-    def minWidth(self) -> float:  # noqa: N802
+    def minWidth(self) -> float:
         return self.inner.minWidth()
 
-    def identity(self, maxLen: int | None = None) -> str:  # noqa: N803
+    def identity(self, maxLen: int | None = None) -> str:
         return f"Tagged[{self.node.role}]({self.inner.identity(maxLen)})"
 
 
@@ -162,7 +162,7 @@ class LeafletCanvas(Canvas):
     def end_block(self, node: Node) -> None:
         pass
 
-    def showPage(self) -> None:  # noqa: N802
+    def showPage(self) -> None:
         self._deferred.append(dict(self.__dict__))
         self._startPage()
 
@@ -204,8 +204,12 @@ class Styles:
         for name in ("list_item", "list_item_numbered"):
             base = self.para["list_item"]
             self.para[name] = ParagraphStyle(
-                name, parent=base, leftIndent=indent, bulletIndent=0,
-                bulletFontName=base.fontName, bulletFontSize=base.fontSize,
+                name,
+                parent=base,
+                leftIndent=indent,
+                bulletIndent=0,
+                bulletFontName=base.fontName,
+                bulletFontSize=base.fontSize,
             )
 
     @staticmethod
@@ -234,7 +238,7 @@ class Styles:
 
 
 def markup(spans: Inline, link_color: str) -> str:
-    """Spans -> ReportLab paragraph markup. Every piece of text is escaped here, and nowhere else."""
+    """Spans -> ReportLab paragraph markup. All text is escaped here, and nowhere else."""
     out = []
     for span in spans:
         text = escape(span.text)
@@ -289,8 +293,9 @@ class Builder:
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), body.fontName, body.fontSize)]))
         return table
 
-    def para(self, spans: Inline, style: str | ParagraphStyle, role: str, parent: Node,
-             **kw: Any) -> Tagged:
+    def para(
+        self, spans: Inline, style: str | ParagraphStyle, role: str, parent: Node, **kw: Any
+    ) -> Tagged:
         st = self.styles.para[style] if isinstance(style, str) else style
         node = Node(role, parent, title=plain_text(spans) if role in ("H1", "H2") else None)
         return Tagged(Paragraph(markup(spans, self.link), st, **kw), node)
@@ -302,16 +307,23 @@ class Builder:
                 return self.masthead(block, parent)
             case DocTitleBand():
                 node = Node("H1", parent, title=plain_text(block.title))
-                title = Tagged(Paragraph(markup(block.title, "#ffffff"),
-                                         self.styles.para["title"]), node)
+                title = Tagged(
+                    Paragraph(markup(block.title, "#ffffff"), self.styles.para["title"]), node
+                )
                 pad = sp["band_padding"]
                 table = self.grid([[title]], colWidths=[width])
-                table.setStyle(TableStyle([
-                    ("BACKGROUND", (0, 0), (-1, -1), _color(self.theme.colors["primary"])),
-                    ("LINEBELOW", (0, 0), (-1, -1), 4, _color(self.theme.colors["accent"])),
-                    ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                    ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-                ]))
+                table.setStyle(
+                    TableStyle(
+                        [
+                            ("BACKGROUND", (0, 0), (-1, -1), _color(self.theme.colors["primary"])),
+                            ("LINEBELOW", (0, 0), (-1, -1), 4, _color(self.theme.colors["accent"])),
+                            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                            ("TOPPADDING", (0, 0), (-1, -1), pad),
+                            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                        ]
+                    )
+                )
                 return [Tagged(table, Node("Div", parent))]
             case DocHeading():
                 style = "h2" if block.level <= 2 else "h3"
@@ -323,8 +335,9 @@ class Builder:
             case DocDefinitions():
                 lnode = Node("L", parent)
                 out: list[Flowable] = []
-                term_style = self.styles.derive("body", fontName=self.styles.para["h3"].fontName,
-                                                spaceAfter=1, keepWithNext=1)
+                term_style = self.styles.derive(
+                    "body", fontName=self.styles.para["h3"].fontName, spaceAfter=1, keepWithNext=1
+                )
                 text_style = self.styles.derive("body", leftIndent=sp["list_indent"])
                 for term, text in block.items:
                     item = Node("LI", lnode)
@@ -373,11 +386,17 @@ class Builder:
         cells.append(text)
         widths.append(self.width - sum(widths))
         table = self.grid([cells], colWidths=widths)
-        table.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
         return [Tagged(table, Node("Div", parent)), Spacer(1, sp["masthead_space"])]
 
     def box(self, block: DocBox, parent: Node, width: float) -> Flowable:
@@ -393,14 +412,21 @@ class Builder:
         for inner in block.blocks:
             content.extend(self.block(inner, node, inner_width))
         table = self.grid([[content]], colWidths=[width], splitInRow=1)
-        table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, -1), _color(colors.background)),
-            ("LINEBEFORE", (0, 0), (0, -1), bar, _color(colors.bar)),
-            ("LEFTPADDING", (0, 0), (-1, -1), pad + bar), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 3),
-        ]))
-        return KeepTogether([Spacer(1, sp["box_space"] / 2), Tagged(table, node),
-                             Spacer(1, sp["box_space"])])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), _color(colors.background)),
+                    ("LINEBEFORE", (0, 0), (0, -1), bar, _color(colors.bar)),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad + bar),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 3),
+                ]
+            )
+        )
+        return KeepTogether(
+            [Spacer(1, sp["box_space"] / 2), Tagged(table, node), Spacer(1, sp["box_space"])]
+        )
 
     def table(self, block: DocTable, parent: Node, width: float) -> list[Flowable]:
         sp = self.theme.spacing
@@ -420,11 +446,15 @@ class Builder:
             ("BACKGROUND", (0, 0), (-1, 0), _color(colors["table_header"])),
             ("GRID", (0, 0), (-1, -1), 0.6, _color(colors["table_grid"])),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ]
-        commands += [("BACKGROUND", (0, r), (-1, r), _color(colors["table_stripe"]))
-                     for r in range(2, len(rows) + 1, 2)]
+        commands += [
+            ("BACKGROUND", (0, r), (-1, r), _color(colors["table_stripe"]))
+            for r in range(2, len(rows) + 1, 2)
+        ]
         table.setStyle(TableStyle(commands))
         out.append(Tagged(table, node))
         out.append(Spacer(1, self.styles.para["body"].spaceAfter))
@@ -463,8 +493,9 @@ def _logo(path: Path, height: float, font: str) -> tuple[Flowable, float]:
 # --- the page -------------------------------------------------------------------------------
 
 
-def _furniture_painter(furniture: Furniture, styles: Styles, page_size: tuple[float, float]
-                       ) -> Callable[[Canvas, int, int], None]:
+def _furniture_painter(
+    furniture: Furniture, styles: Styles, page_size: tuple[float, float]
+) -> Callable[[Canvas, int, int], None]:
     theme = styles.theme
     top, right, bottom, left = theme.margins
     width, height = page_size
@@ -484,15 +515,19 @@ def _furniture_painter(furniture: Furniture, styles: Styles, page_size: tuple[fl
         canv.setFillColor(_color(foot.color))
         center = furniture.footer_center.replace("{page}", str(page)).replace("{pages}", str(pages))
         y = y_rule - foot.leading
-        parts = [canv.stringWidth(s, fn, foot.size) for s in
-                 (furniture.footer_left, center, furniture.footer_right)]
+        parts = [
+            canv.stringWidth(s, fn, foot.size)
+            for s in (furniture.footer_left, center, furniture.footer_right)
+        ]
         frame_w = width - left - right
         canv.drawString(left, y, furniture.footer_left)
         canv.drawRightString(width - right, y, furniture.footer_right)
         center_x = left + frame_w / 2
         gap = foot.size
-        fits = (center_x - parts[1] / 2 >= left + parts[0] + gap
-                and center_x + parts[1] / 2 <= width - right - parts[2] - gap)
+        fits = (
+            center_x - parts[1] / 2 >= left + parts[0] + gap
+            and center_x + parts[1] / 2 <= width - right - parts[2] - gap
+        )
         canv.drawCentredString(center_x, y if fits else y - foot.leading, center)
         if furniture.draft_mark:
             canv.setFont(font_name(draft.family, draft.weight), draft.size)
@@ -503,8 +538,12 @@ def _furniture_painter(furniture: Furniture, styles: Styles, page_size: tuple[fl
             canv.setFont(font_name(head.family, head.weight), head.size)
             canv.setFillColor(_color(head.color))
             canv.drawString(left, y_head, furniture.running_header)
-            canv.line(left, height - top - theme.header + 2, width - right,
-                      height - top - theme.header + 2)
+            canv.line(
+                left,
+                height - top - theme.header + 2,
+                width - right,
+                height - top - theme.header + 2,
+            )
 
     return paint
 
@@ -516,7 +555,7 @@ class _Doc(BaseDocTemplate):
 
     step_limit = 0
 
-    def handle_pageBegin(self) -> None:  # noqa: N802
+    def handle_pageBegin(self) -> None:
         super().handle_pageBegin()
         self._handle_nextPageTemplate("later")
 
@@ -539,20 +578,51 @@ def render(document: Document, theme: Theme, *, paper: str, fonts_dir: Path) -> 
     top, right, bottom, left = theme.margins
     frame_w = width - left - right
     foot_h = theme.footer + theme.gap
-    first = Frame(left, bottom + foot_h, frame_w, height - top - bottom - foot_h,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="first")
+    first = Frame(
+        left,
+        bottom + foot_h,
+        frame_w,
+        height - top - bottom - foot_h,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="first",
+    )
     later_h = height - top - bottom - foot_h - theme.header - theme.gap
-    later = Frame(left, bottom + foot_h, frame_w, later_h,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="later")
+    later = Frame(
+        left,
+        bottom + foot_h,
+        frame_w,
+        later_h,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="later",
+    )
     meta = document.meta
     buffer = io.BytesIO()
     body_font = font_name(theme.styles["body"].family, "regular")
     doc = _Doc(
-        buffer, pagesize=page_size, invariant=1, title=meta.title, author=meta.author,
-        subject=meta.subject, keywords=", ".join(meta.keywords), creator=PRODUCER,
-        producer=PRODUCER, lang=meta.lang, displayDocTitle=1, initialFontName=body_font,
-        initialFontSize=theme.styles["body"].size, pageCompression=1,
-        leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
+        buffer,
+        pagesize=page_size,
+        invariant=1,
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subject,
+        keywords=", ".join(meta.keywords),
+        creator=PRODUCER,
+        producer=PRODUCER,
+        lang=meta.lang,
+        displayDocTitle=1,
+        initialFontName=body_font,
+        initialFontSize=theme.styles["body"].size,
+        pageCompression=1,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
     )
     doc.addPageTemplates([PageTemplate("first", [first]), PageTemplate("later", [later])])
     builder = Builder(styles, frame_w)
@@ -573,5 +643,6 @@ def render(document: Document, theme: Theme, *, paper: str, fonts_dir: Path) -> 
     except LayoutError as exc:
         raise RenderError(f"layout failed: {exc}") from None
     canv = canvas_holder[-1]
-    return Rendered(pdf=buffer.getvalue(), pages=len(canv._deferred),
-                    structure=tuple(canv.structure))
+    return Rendered(
+        pdf=buffer.getvalue(), pages=len(canv._deferred), structure=tuple(canv.structure)
+    )

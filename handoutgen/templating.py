@@ -50,8 +50,9 @@ def gettext_callables(translations: Translations) -> dict[str, Callable[..., Any
         return escape(translations.ngettext(singular, plural, n)) % variables
 
     @jinja2.pass_context
-    def pgettext(_ctx: jinja2.runtime.Context, context: str, message: str, **variables: Any
-                 ) -> Markup:
+    def pgettext(
+        _ctx: jinja2.runtime.Context, context: str, message: str, **variables: Any
+    ) -> Markup:
         return escape(translations.pgettext(context, message)) % variables
 
     return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "_": gettext}

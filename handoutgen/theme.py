@@ -13,8 +13,16 @@ from .load import load_yaml
 
 MM = 72 / 25.4  # points per millimetre
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-_STYLE_KEYS = {"parent", "font", "weight", "size", "leading", "color", "space_before",
-               "space_after"}
+_STYLE_KEYS = {
+    "parent",
+    "font",
+    "weight",
+    "size",
+    "leading",
+    "color",
+    "space_before",
+    "space_after",
+}
 
 
 @dataclass(frozen=True)
@@ -123,18 +131,19 @@ def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
         margins = tuple(float(margin[k]) * MM for k in ("top", "right", "bottom", "left"))
     except (KeyError, TypeError, ValueError):
         bad("page.margin_mm", "needs numeric top, right, bottom and left")
-        margins = (0.0, 0.0, 0.0, 0.0)
+        margins = (12 * MM,) * 4  # already reported; do not report it twice
     bands = {}
     for key in ("header_mm", "footer_mm", "gap_mm"):
         try:
             bands[key] = float(page[key]) * MM
         except (KeyError, TypeError, ValueError):
             bad(f"page.{key}", "missing or not a number")
-    if min(margins) < 12 * MM and not problems:
+    if min(margins) < 12 * MM:
         bad("page.margin_mm", "office printers need margins of at least 12 mm")
     boxes = {
-        kind: BoxColors(*(color(f"boxes.{kind}.{k}", spec.get(k)) for k in ("bar", "background",
-                                                                           "title")))
+        kind: BoxColors(
+            *(color(f"boxes.{kind}.{k}", spec.get(k)) for k in ("bar", "background", "title"))
+        )
         for kind, spec in data["boxes"].items()
     }
     raw_styles = data["styles"]
@@ -147,8 +156,11 @@ def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
         spec = raw_styles[name]
         unknown = set(spec) - _STYLE_KEYS
         if unknown:
-            bad(f"styles.{name}", f"unknown key {', '.join(sorted(unknown))} "
-                                  f"(expected one of {', '.join(sorted(_STYLE_KEYS))})")
+            bad(
+                f"styles.{name}",
+                f"unknown key {', '.join(sorted(unknown))} "
+                f"(expected one of {', '.join(sorted(_STYLE_KEYS))})",
+            )
         parent = spec.get("parent", "body" if name != "body" else None)
         if parent is None:
             return dict(spec)
@@ -169,9 +181,14 @@ def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
             bad(f"styles.{name}.weight", f"family {family!r} has no {weight!r} face")
         try:
             styles[name] = TextStyle(
-                name, family, weight, float(spec["size"]), float(spec["leading"]),
+                name,
+                family,
+                weight,
+                float(spec["size"]),
+                float(spec["leading"]),
                 color(f"styles.{name}.color", spec.get("color", "text")),
-                float(spec.get("space_before", 0)), float(spec.get("space_after", 0)),
+                float(spec.get("space_before", 0)),
+                float(spec.get("space_after", 0)),
             )
         except (KeyError, TypeError, ValueError):
             bad(f"styles.{name}", "needs numeric size and leading")
@@ -184,8 +201,14 @@ def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
     if problems:
         raise InputError(problems)
     return Theme(
-        fonts=fonts, papers=papers, margins=margins,  # type: ignore[arg-type]
-        header=bands["header_mm"], footer=bands["footer_mm"], gap=bands["gap_mm"],
-        colors=colors, boxes=boxes, styles=styles,
+        fonts=fonts,
+        papers=papers,
+        margins=margins,  # type: ignore[arg-type]
+        header=bands["header_mm"],
+        footer=bands["footer_mm"],
+        gap=bands["gap_mm"],
+        colors=colors,
+        boxes=boxes,
+        styles=styles,
         spacing=spacing,
     )

@@ -36,16 +36,23 @@ def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+def _messages(error: jsonschema.ValidationError) -> list[tuple[JsonPath, str]]:
+    """A schema error as (path, plain message) pairs: one per unknown key, at its own line."""
+    path: JsonPath = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        return [
+            ((*path, key), f"unknown key {key!r} (expected one of {', '.join(allowed)})")
+            for key in extra
+        ]
+    return [_message(error)]
+
+
 def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str]:
     """A schema error as (path, plain message)."""
     path: JsonPath = tuple(error.absolute_path)
     v = error.validator
-    if v == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed))
-        return path, (
-            f"unknown key {', '.join(repr(e) for e in extra)} (expected one of {', '.join(allowed)})"
-        )
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return path, f"missing required key '{missing}'"
@@ -71,8 +78,8 @@ def schema_problems(src: Sourced, schema_path: Path) -> list[Problem]:
     for error in _validator(schema_path).iter_errors(src.data):
         if error.validator in ("if", "allOf"):
             continue
-        path, message = _message(error)
-        problems.append(src.problem(path, message))
+        for path, message in _messages(error):
+            problems.append(src.problem(path, message))
     return problems
 
 
@@ -112,8 +119,18 @@ def _string_paths(data: Any, path: JsonPath = ()) -> list[tuple[JsonPath, str]]:
     return []
 
 
-_TEXT_KEYS = {"title", "summary", "heading", "text", "intro", "term", "caption", "items", "header",
-              "rows"}
+_TEXT_KEYS = {
+    "title",
+    "summary",
+    "heading",
+    "text",
+    "intro",
+    "term",
+    "caption",
+    "items",
+    "header",
+    "rows",
+}
 
 
 def _semantic_problems(src: Sourced) -> list[Problem]:
@@ -122,13 +139,15 @@ def _semantic_problems(src: Sourced) -> list[Problem]:
     problems: list[Problem] = []
     expected_id = src.path.stem
     if data["id"] != expected_id:
-        problems.append(src.problem(("id",), f"id {data['id']!r} must match the file name "
-                                             f"{expected_id!r}"))
+        problems.append(
+            src.problem(("id",), f"id {data['id']!r} must match the file name {expected_id!r}")
+        )
     seen_sections: set[str] = set()
     for si, section in enumerate(data["sections"]):
         if section["id"] in seen_sections:
-            problems.append(src.problem(("sections", si, "id"),
-                                        f"duplicate section id {section['id']!r}"))
+            problems.append(
+                src.problem(("sections", si, "id"), f"duplicate section id {section['id']!r}")
+            )
         seen_sections.add(section["id"])
         seen_blocks: set[str] = set()
         for bi, block in enumerate(section["blocks"]):
@@ -140,17 +159,26 @@ def _semantic_problems(src: Sourced) -> list[Problem]:
                 columns = len(block["header"])
                 for ri, row in enumerate(block["rows"]):
                     if len(row) != columns:
-                        problems.append(src.problem((*bpath, "rows", ri),
-                                        f"row has {len(row)} cells, the header has {columns}"))
+                        problems.append(
+                            src.problem(
+                                (*bpath, "rows", ri),
+                                f"row has {len(row)} cell(s), the header has {columns}",
+                            )
+                        )
                 if "widths" in block and len(block["widths"]) != columns:
-                    problems.append(src.problem((*bpath, "widths"),
-                                    f"{len(block['widths'])} widths for {columns} columns"))
+                    problems.append(
+                        src.problem(
+                            (*bpath, "widths"),
+                            f"{len(block['widths'])} widths for {columns} columns",
+                        )
+                    )
             if block["type"] == "callout":
                 inner_ids = [b["id"] for b in block["blocks"]]
                 for ii, bid in enumerate(inner_ids):
                     if bid in inner_ids[:ii]:
-                        problems.append(src.problem((*bpath, "blocks", ii, "id"),
-                                                    f"duplicate block id {bid!r}"))
+                        problems.append(
+                            src.problem((*bpath, "blocks", ii, "id"), f"duplicate block id {bid!r}")
+                        )
     for path, text in _string_paths(data):
         if not any(p in _TEXT_KEYS for p in path if isinstance(p, str)):
             continue
@@ -161,8 +189,13 @@ def _semantic_problems(src: Sourced) -> list[Problem]:
             continue
         for name in placeholders(text):
             if name not in PLACEHOLDERS:
-                problems.append(src.problem(path, f"unknown placeholder {{{name}}} "
-                                                  f"(expected one of {', '.join(PLACEHOLDERS)})"))
+                problems.append(
+                    src.problem(
+                        path,
+                        f"unknown placeholder {{{name}}} "
+                        f"(expected one of {', '.join(PLACEHOLDERS)})",
+                    )
+                )
     return problems
 
 
@@ -183,10 +216,15 @@ def validate_handout(src: Sourced, schema_path: Path) -> Handout:
         problems.append(src.problem(("last_reviewed",), "is before 'published'"))
     if dates["next_review"] <= dates["last_reviewed"]:
         problems.append(src.problem(("next_review",), "must be after 'last_reviewed'"))
-    reviewers = tuple(Person(p["name"], p["role"], p.get("clinical", False)) for p in d["reviewers"])
+    reviewers = tuple(
+        Person(p["name"], p["role"], p.get("clinical", False)) for p in d["reviewers"]
+    )
     if d["review_status"] == "clinically-reviewed" and not any(r.clinical for r in reviewers):
-        problems.append(src.problem(("review_status",), "'clinically-reviewed' needs a reviewer "
-                                                        "with 'clinical: true'"))
+        problems.append(
+            src.problem(
+                ("review_status",), "'clinically-reviewed' needs a reviewer with 'clinical: true'"
+            )
+        )
     if problems:
         raise InputError(problems)
     handout = Handout(
@@ -202,11 +240,11 @@ def validate_handout(src: Sourced, schema_path: Path) -> Handout:
         review_status=d["review_status"],
         authors=tuple(Person(p["name"], p["role"], p.get("clinical", False)) for p in d["authors"]),
         reviewers=reviewers,
-        sources=tuple(Source(s["title"], s["publisher"], s["year"], s.get("url"))
-                      for s in d["sources"]),
+        sources=tuple(
+            Source(s["title"], s["publisher"], s["year"], s.get("url")) for s in d["sources"]
+        ),
         sections=tuple(
-            Section(
-                s["id"], s["heading"], tuple(_block(b) for b in s["blocks"]))
+            Section(s["id"], s["heading"], tuple(_block(b) for b in s["blocks"]))
             for s in d["sections"]
         ),
         path=src.path,
@@ -236,8 +274,12 @@ def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Bran
     d = src.data
     directory = src.path.parent
     if d["paper"] not in papers:
-        problems.append(src.problem(("paper",), f"unknown paper {d['paper']!r} "
-                                                f"(expected one of {', '.join(sorted(papers))})"))
+        problems.append(
+            src.problem(
+                ("paper",),
+                f"unknown paper {d['paper']!r} (expected one of {', '.join(sorted(papers))})",
+            )
+        )
     logo = directory / d["logo"] if d.get("logo") else None
     if logo is not None:
         if not logo.is_file():

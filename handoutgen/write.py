@@ -44,7 +44,8 @@ def write_manifest(out_dir: Path, entries: Iterable[dict[str, Any]], *, generato
     entries of other leaflets whose files still exist are kept."""
     fresh = {tuple(e[k] for k in MANIFEST_KEY): e for e in entries}
     kept = [
-        e for e in read_manifest(out_dir)
+        e
+        for e in read_manifest(out_dir)
         if all(k in e for k in MANIFEST_KEY)
         and tuple(e[k] for k in MANIFEST_KEY) not in fresh
         and (e.get("path") is None or (out_dir / e["path"]).is_file())

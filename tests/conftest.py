@@ -37,8 +37,9 @@ def leaflets(project: Project) -> dict[tuple[str, str], Rendered]:
     out = {}
     for brand in ("default", "example-clinic"):
         for paper in ("a4", "letter"):
-            rendered, outcome = build_one(project, Job("neuromyotonia", "en", brand, "standard",
-                                                       paper))
+            rendered, outcome = build_one(
+                project, Job("neuromyotonia", "en", brand, "standard", paper)
+            )
             assert rendered is not None, outcome.reason
             out[(brand, paper)] = rendered
     return out

@@ -15,21 +15,43 @@ from .conftest import ROOT
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "generate.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_build_one_leaflet_writes_pdf_and_manifest(tmp_path: Path, capsys):
-    code = main(["build", "neuromyotonia", "--locale", "en", "--brand", "example-clinic",
-                 "--paper", "letter", "--out", str(tmp_path)])
+    code = main(
+        [
+            "build",
+            "neuromyotonia",
+            "--locale",
+            "en",
+            "--brand",
+            "example-clinic",
+            "--paper",
+            "letter",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     [item] = manifest["leaflets"]
     pdf = tmp_path / item["path"]
     assert item["path"] == "example-clinic/en/neuromyotonia.letter.pdf"
     assert {k: item[k] for k in ("topic", "locale", "brand", "edition", "paper", "status")} == {
-        "topic": "neuromyotonia", "locale": "en", "brand": "example-clinic",
-        "edition": "standard", "paper": "letter", "status": "built"}
+        "topic": "neuromyotonia",
+        "locale": "en",
+        "brand": "example-clinic",
+        "edition": "standard",
+        "paper": "letter",
+        "status": "built",
+    }
     assert item["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert item["pages"] >= 3 and item["warnings"] == []
     assert pdf.read_bytes().startswith(b"%PDF-")
@@ -47,16 +69,28 @@ def test_no_arguments_build_everything_with_each_brands_paper(scratch: Project, 
     result = run_cli("--root", str(scratch.root), "build", "--out", str(out))
     assert result.returncode == 0, result.stderr
     items = json.loads((out / "manifest.json").read_text())["leaflets"]
-    assert {(i["brand"], i["paper"]) for i in items} == {("default", "a4"),
-                                                        ("example-clinic", "letter")}
+    assert {(i["brand"], i["paper"]) for i in items} == {
+        ("default", "a4"),
+        ("example-clinic", "letter"),
+    }
     plain = run_cli("--root", str(scratch.root), cwd=tmp_path)  # no command at all
     assert plain.returncode == 0, plain.stderr
     assert (tmp_path / "out" / "manifest.json").is_file()
 
 
 def test_large_print_edition_and_a5(tmp_path: Path):
-    code = main(["build", "neuromyotonia", "--edition", "large-print", "--paper", "a5",
-                 "--out", str(tmp_path)])
+    code = main(
+        [
+            "build",
+            "neuromyotonia",
+            "--edition",
+            "large-print",
+            "--paper",
+            "a5",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     [item] = json.loads((tmp_path / "manifest.json").read_text())["leaflets"]
     assert item["path"] == "default/en/neuromyotonia.large-print.a5.pdf"
@@ -91,10 +125,11 @@ def test_check_lists_every_problem_with_file_and_line_and_no_traceback(scratch: 
     assert result.returncode == 1
     err = result.stderr
     assert "Traceback" not in err
-    assert (f"handouts/neuromyotonia.yaml:{first_type + 2}: sections[0].blocks[0].type: unknown "
-            "block type 'bulets' (expected one of paragraph, bullets") in err
-    assert f"handouts/neuromyotonia.yaml:{version + 2}: colour" not in err  # named at the root
-    assert "unknown key 'colour'" in err
+    assert (
+        f"handouts/neuromyotonia.yaml:{first_type + 2}: sections[0].blocks[0].type: unknown "
+        "block type 'bulets' (expected one of paragraph, bullets"
+    ) in err
+    assert f"handouts/neuromyotonia.yaml:{version + 2}: colour: unknown key 'colour'" in err
     assert "templates/brands/example-clinic/brand.yaml:" in err and "tabloid" in err
     assert "templates/standard/about.xml.j2:1: template syntax error" in err
 

@@ -48,8 +48,14 @@ def test_brand_values_and_dates_reach_the_document(project: Project):
     assert doc.meta.author == "Riverside Neurology Clinic"
     assert doc.furniture.footer_center == "Page {page} of {pages}"
     assert doc.furniture.footer_right == "Review due November 25, 2029"
-    texts = " ".join(s.text for b in doc.blocks if isinstance(b, DocBox) for p in b.blocks
-                     if isinstance(p, DocPara) for s in p.text)
+    texts = " ".join(
+        s.text
+        for b in doc.blocks
+        if isinstance(b, DocBox)
+        for p in b.blocks
+        if isinstance(p, DocPara)
+        for s in p.text
+    )
     assert "911" in texts and "(555) 010-0144" in texts
     about = next(b for b in doc.blocks if isinstance(b, DocBox) and b.kind == "about")
     about_text = " ".join(s.text for p in about.blocks for s in p.text)  # type: ignore[union-attr]
@@ -68,13 +74,15 @@ def test_a_brand_overrides_a_template_by_shipping_one_with_the_same_name(scratch
     brand_dir = scratch.brands_dir / "example-clinic"
     (brand_dir / "standard").mkdir()
     (brand_dir / "standard" / "disclaimer.xml.j2").write_text(
-        '<p class="small">{% trans %}Riverside says: ask us first.{% endtrans %}</p>\n')
+        '<p class="small">{% trans %}Riverside says: ask us first.{% endtrans %}</p>\n'
+    )
     doc = compose_for(scratch, "example-clinic")
     texts = [b.text[0].text for b in doc.blocks if isinstance(b, DocPara)]
     assert "Riverside says: ask us first." in texts
     other = compose_for(scratch, "default")
-    assert "Riverside says: ask us first." not in [b.text[0].text for b in other.blocks
-                                                    if isinstance(b, DocPara)]
+    assert "Riverside says: ask us first." not in [
+        b.text[0].text for b in other.blocks if isinstance(b, DocPara)
+    ]
 
 
 def test_template_undefined_name_is_an_error_naming_the_brand(scratch: Project):
@@ -88,7 +96,7 @@ def test_template_undefined_name_is_an_error_naming_the_brand(scratch: Project):
 class HostileCatalog(Catalog):
     """Translations that try to smuggle markup into template wording."""
 
-    def lookup(self, context, message):  # noqa: D102
+    def lookup(self, context, message):
         if message.startswith("Sources"):
             return '<img src="/etc/passwd"/></h2><p>x</p>'
         return message
@@ -100,8 +108,9 @@ def test_a_translation_is_text_not_markup(project: Project):
     assert '<img src="/etc/passwd"/></h2><p>x</p>' in headings
 
 
-def test_hostile_content_prints_as_literal_text_and_opens_no_file(scratch: Project, tmp_path: Path,
-                                                                  monkeypatch):
+def test_hostile_content_prints_as_literal_text_and_opens_no_file(
+    scratch: Project, tmp_path: Path, monkeypatch
+):
     secret = tmp_path / "secret.png"
     secret.write_bytes((scratch.brands_dir / "default" / "logo.png").read_bytes())
     source = scratch.handouts_dir / "neuromyotonia.yaml"
@@ -128,9 +137,12 @@ def test_hostile_content_prints_as_literal_text_and_opens_no_file(scratch: Proje
     assert f'Try <img src="{secret}"/> and <a href="javascript:alert(1)">this</a>' in page1
     assert "or AT&T </para>" in page1
     assert "AT&T;" not in page1
-    images = [name for page in reader.pages
-              for name, x in page["/Resources"].get("/XObject", {}).items()
-              if x.get_object()["/Subtype"] == "/Image"]
+    images = [
+        name
+        for page in reader.pages
+        for name, x in page["/Resources"].get("/XObject", {}).items()
+        if x.get_object()["/Subtype"] == "/Image"
+    ]
     assert len(images) == 1  # the brand logo only
     for page in reader.pages:
         for annot in page.get("/Annots", []):

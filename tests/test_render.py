@@ -14,8 +14,12 @@ from handoutgen.build import Job, build_one
 from handoutgen.model import Rendered
 from handoutgen.project import Project
 
-CASES = [("default", "a4"), ("default", "letter"), ("example-clinic", "a4"),
-         ("example-clinic", "letter")]
+CASES = [
+    ("default", "a4"),
+    ("default", "letter"),
+    ("example-clinic", "a4"),
+    ("example-clinic", "letter"),
+]
 
 
 def reader(r: Rendered) -> PdfReader:
@@ -66,8 +70,10 @@ def test_fonts_are_embedded_subsets_and_no_standard_14(leaflets, case):
 
 @pytest.mark.parametrize("case", CASES)
 def test_metadata_lang_and_display_title(leaflets, case):
-    brand = {"default": "Northbridge Hospital Neurology Service",
-             "example-clinic": "Riverside Neurology Clinic"}[case[0]]
+    brand = {
+        "default": "Northbridge Hospital Neurology Service",
+        "example-clinic": "Riverside Neurology Clinic",
+    }[case[0]]
     r = reader(leaflets[case])
     meta = r.metadata
     assert meta.title == "Neuromyotonia (Isaacs syndrome)"
@@ -95,8 +101,10 @@ def test_a_bookmark_per_section(project: Project, leaflets):
 
 @pytest.mark.parametrize("case", CASES)
 def test_page_x_of_y_on_every_page(leaflets, case):
-    brand = {"default": "Northbridge Hospital Neurology Service",
-             "example-clinic": "Riverside Neurology Clinic"}[case[0]]
+    brand = {
+        "default": "Northbridge Hospital Neurology Service",
+        "example-clinic": "Riverside Neurology Clinic",
+    }[case[0]]
     texts = page_texts(leaflets[case])
     total = len(texts)
     for number, text in enumerate(texts, start=1):
@@ -148,8 +156,9 @@ def _band_pixels(r: Rendered) -> tuple[int, int, int, float]:
     return (*color, n / (top.size[0] * top.size[1]))
 
 
-@pytest.mark.parametrize(("brand", "rgb"), [("default", (0x1D, 0x5C, 0x8A)),
-                                            ("example-clinic", (0x00, 0x66, 0x5E))])
+@pytest.mark.parametrize(
+    ("brand", "rgb"), [("default", (0x1D, 0x5C, 0x8A)), ("example-clinic", (0x00, 0x66, 0x5E))]
+)
 def test_brand_colour_band_on_page_one(leaflets, brand, rgb):
     r, g, b, share = _band_pixels(leaflets[(brand, "a4")])
     assert max(abs(r - rgb[0]), abs(g - rgb[1]), abs(b - rgb[2])) <= 8

@@ -223,11 +223,6 @@ def test_non_numeric_margin():
     assert "numeric" in problems[0].message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: resolve_theme only checks the 12 mm minimum when no other problem was found "
-    "('... and not problems'), so a narrow margin is not reported together with e.g. a bad colour",
-)
 def test_theme_problems_are_all_reported_at_once():
     problems = theme_problems({"colors": {"primary": "blue"}, "page": {"margin_mm": {"left": 5}}})
     assert {p.field for p in problems} == {"colors.primary", "page.margin_mm"}

@@ -34,8 +34,18 @@ def test_a_failed_write_keeps_the_previous_good_file(tmp_path: Path, monkeypatch
 
 
 def entry(topic: str, path: str | None, status: str = "built") -> dict:
-    return {"topic": topic, "locale": "en", "brand": "b", "edition": "standard", "paper": "a4",
-            "path": path, "pages": 3, "sha256": "x", "status": status, "warnings": []}
+    return {
+        "topic": topic,
+        "locale": "en",
+        "brand": "b",
+        "edition": "standard",
+        "paper": "a4",
+        "path": path,
+        "pages": 3,
+        "sha256": "x",
+        "status": status,
+        "warnings": [],
+    }
 
 
 def test_manifest_merges_with_the_leaflets_already_there(tmp_path: Path):
