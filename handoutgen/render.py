@@ -255,7 +255,8 @@ def markup(spans: Inline, link_color: str) -> str:
 class CheckItem(Paragraph):
     """A list item paragraph whose marker is an empty tick box drawn beside its first line."""
 
-    box_size = 10.0
+    box_size = 10.0  # replaced from the theme (spacing.checkbox)
+    line_width = 1.0  # spacing.checkbox_line
 
     def draw(self) -> None:
         super().draw()
@@ -267,7 +268,7 @@ class CheckItem(Paragraph):
         canv = self.canv
         canv.saveState()
         canv.setStrokeColor(style.textColor)
-        canv.setLineWidth(0.9)
+        canv.setLineWidth(self.line_width)
         canv.rect(style.bulletIndent, baseline - 0.05 * size, size, size, stroke=1, fill=0)
         canv.restoreState()
 
@@ -308,7 +309,11 @@ class Builder:
             case DocTitleBand():
                 node = Node("H1", parent, title=plain_text(block.title))
                 title = Tagged(
-                    Paragraph(markup(block.title, "#ffffff"), self.styles.para["title"]), node
+                    Paragraph(
+                        markup(block.title, self.theme.colors["on_primary"]),
+                        self.styles.para["title"],
+                    ),
+                    node,
                 )
                 pad = sp["band_padding"]
                 table = self.grid([[title]], colWidths=[width])
@@ -316,7 +321,13 @@ class Builder:
                     TableStyle(
                         [
                             ("BACKGROUND", (0, 0), (-1, -1), _color(self.theme.colors["primary"])),
-                            ("LINEBELOW", (0, 0), (-1, -1), 4, _color(self.theme.colors["accent"])),
+                            (
+                                "LINEBELOW",
+                                (0, 0),
+                                (-1, -1),
+                                sp["band_rule"],
+                                _color(self.theme.colors["accent"]),
+                            ),
                             ("LEFTPADDING", (0, 0), (-1, -1), pad),
                             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                             ("TOPPADDING", (0, 0), (-1, -1), pad),
@@ -336,7 +347,10 @@ class Builder:
                 lnode = Node("L", parent)
                 out: list[Flowable] = []
                 term_style = self.styles.derive(
-                    "body", fontName=self.styles.para["h3"].fontName, spaceAfter=1, keepWithNext=1
+                    "body",
+                    fontName=self.styles.para["h3"].fontName,
+                    spaceAfter=sp["term_space_after"],
+                    keepWithNext=1,
                 )
                 text_style = self.styles.derive("body", leftIndent=sp["list_indent"])
                 for term, text in block.items:
@@ -364,6 +378,7 @@ class Builder:
             if checklist:
                 para: Paragraph = CheckItem(text, style, bulletText=" ")
                 para.box_size = self.theme.spacing["checkbox"]
+                para.line_width = self.theme.spacing["checkbox_line"]
             elif block.kind == "steps":
                 para = Paragraph(text, style, bulletText=f"{n}.")
             else:
@@ -382,7 +397,7 @@ class Builder:
         if block.logo:
             logo, logo_width = _logo(block.logo, height, self.styles.para["body"].fontName)
             cells.append(Tagged(logo, Node("Figure", parent, alt=block.logo_alt)))
-            widths.append(logo_width + 8)
+            widths.append(logo_width + sp["logo_gap"])
         cells.append(text)
         widths.append(self.width - sum(widths))
         table = self.grid([cells], colWidths=widths)
@@ -444,7 +459,7 @@ class Builder:
         pad = sp["table_padding"]
         commands: list[tuple[Any, ...]] = [
             ("BACKGROUND", (0, 0), (-1, 0), _color(colors["table_header"])),
-            ("GRID", (0, 0), (-1, -1), 0.6, _color(colors["table_grid"])),
+            ("GRID", (0, 0), (-1, -1), sp["grid_width"], _color(colors["table_grid"])),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -505,7 +520,7 @@ def _furniture_painter(
     rule = _color(theme.colors["rule"])
 
     def paint(canv: Canvas, page: int, pages: int) -> None:
-        canv.setLineWidth(0.5)
+        canv.setLineWidth(theme.spacing["rule_width"])
         canv.setStrokeColor(rule)
         # footer: a rule, then left / centre / right on one line (two if they do not fit)
         y_rule = bottom + theme.footer - 2
