@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 
 import pypdfium2 as pdfium
@@ -176,3 +177,59 @@ def test_margins_leave_twelve_mm(leaflets):
             for box in ((0, 0, w, m), (0, h - m, w, h), (0, 0, m, h), (w - m, 0, w, h)):
                 lo, _hi = image.crop(box).getextrema()
                 assert lo >= 250, f"ink in the margin {box}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_no_heading_is_the_last_block_of_a_page(leaflets, case):
+    structure = leaflets[case].structure
+    for (page, role), (next_page, _next_role) in itertools.pairwise(structure):
+        if role in ("H1", "H2", "H3", "Caption", "Lbl"):
+            assert next_page == page, f"{role} stranded at the bottom of page {page}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_callouts_and_checklists_stay_on_one_page(project: Project, leaflets, case):
+    texts = [squash(t) for t in page_texts(leaflets[case])]
+    handout = project.handout("neuromyotonia")
+    for section in handout.sections:
+        for block in section.blocks:
+            first = last = None
+            if block.__class__.__name__ == "Callout":
+                first, last = block.title, block.blocks[-1]
+                last = getattr(last, "text", None) or last.items[-1]
+            elif getattr(block, "kind", None) == "checklist":
+                first, last = block.items[0], block.items[-1]
+            if first is None:
+                continue
+            for name, value in project.brand(case[0]).placeholders().items():
+                first = first.replace(f"{{{name}}}", value)
+                last = last.replace(f"{{{name}}}", value)
+            first, last = first.replace("**", ""), last.replace("**", "")
+            pages = [i for i, t in enumerate(texts) if squash(first)[:40] in t]
+            assert pages, first
+            assert squash(last)[:40] in texts[pages[0]], f"{block.id} split across pages"
+
+
+def test_a_long_table_splits_with_its_header_repeated(scratch: Project):
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    rows = "".join(
+        f"          - [Row {n} treatment, Row {n} explanation of what it does]\n" for n in range(60)
+    )
+    section = (
+        "  - id: long-table\n    heading: A long table\n    blocks:\n"
+        "      - type: table\n        id: big\n"
+        "        header: [Column A heading, Column B heading]\n        rows:\n" + rows
+    )
+    path.write_text(path.read_text().replace("sections:\n", "sections:\n" + section, 1))
+    rendered, outcome = build_one(scratch, Job("neuromyotonia", "en", "default", "standard", "a4"))
+    assert rendered is not None, outcome.reason
+    texts = page_texts(rendered)
+    with_rows = [
+        t
+        for t in texts
+        if "Row 0 treatment" in t or "Row 59 treatment" in t or "Row 30 treatment" in t
+    ]
+    pages_with_table = [i for i, t in enumerate(texts) if "Row " in t and "treatment" in t]
+    assert len(pages_with_table) >= 2 and with_rows
+    for i in pages_with_table:
+        assert "Column A heading" in texts[i], f"header row not repeated on page {i + 1}"
