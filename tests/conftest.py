@@ -22,7 +22,8 @@ def project() -> Project:
 def copy_project(dest: Path) -> Project:
     """A writable copy of the project's input folders."""
     for name in ("handouts", "templates", "fonts", "locales"):
-        shutil.copytree(ROOT / name, dest / name)
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name)
     return Project(dest)
 
 
