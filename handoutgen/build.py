@@ -148,7 +148,7 @@ def build_one(
         brand = project.brand(job.brand)
         theme = project.theme(job.brand, job.edition)
         catalog = project.catalog(job.locale)
-        localized = localize(handout, catalog, job.locale)
+        localized = localize(handout, catalog, job.locale, region=brand.region)
         request = ComposeRequest(
             localized,
             brand,

@@ -61,7 +61,12 @@ def check_project(project: Project) -> list[Problem]:
             for brand_id, brand in brands.items():
                 if handout is None or brand is None:
                     continue
-                localized = localize(handout, catalog, SOURCE_LOCALE)  # type: ignore[arg-type]
+                localized = localize(
+                    handout,
+                    catalog,
+                    SOURCE_LOCALE,  # type: ignore[arg-type]
+                    region=brand.region,
+                )  # type: ignore[attr-defined]
                 request = ComposeRequest(localized, brand, "standard", catalog)  # type: ignore[arg-type]
                 _collect(
                     problems,

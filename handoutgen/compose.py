@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from .model import (
 from .templating import Translations, environment, gettext_callables
 
 MAIN_TEMPLATE = "leaflet.xml.j2"
+_LAYOUT_SPACE = re.compile(r"[ \t\r\n]+")
 PARA_CLASSES = ("body", "summary", "small", "large")
 
 
@@ -56,7 +58,8 @@ class _Parser:
         self.problems.append(Problem(self.origin, None, where, message))
 
     def inline(self, el: ET.Element, where: str) -> Inline:
-        text = " ".join("".join(el.itertext()).split())
+        # collapse the template's layout whitespace only: no-break spaces are meant
+        text = _LAYOUT_SPACE.sub(" ", "".join(el.itertext())).strip(" ")
         try:
             return parse_inline(text, self.values)
         except InlineError as exc:

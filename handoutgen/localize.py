@@ -81,14 +81,31 @@ def load_catalog(locales_dir: Path, tag: str) -> Catalog:
     return catalog
 
 
-def localize(handout: Handout, catalog: Catalog, tag: str) -> LocalizedHandout:
-    """Translate every string of ``handout`` and format its dates for locale ``tag``."""
+def date_locale(tag: str, region: str | None) -> str:
+    """The Babel locale for dates: ``en`` for a GB clinic formats dates as ``en_GB`` does."""
+    babel_tag = to_babel(tag)
+    if region and "_" not in babel_tag:
+        try:
+            return str(Locale.parse(f"{babel_tag}_{region}"))
+        except (UnknownLocaleError, ValueError):
+            pass
+    return babel_tag
+
+
+def localize(
+    handout: Handout, catalog: Catalog, tag: str, *, region: str | None = None
+) -> LocalizedHandout:
+    """Translate every string of ``handout`` and format its dates for locale ``tag`` (and the
+    clinic's ``region`` where the locale names none)."""
     info = locale_info(tag)
     start = len(catalog.missing)
     translated = map_strings(handout, catalog.pgettext)
-    babel_locale = to_babel(tag)
+    babel_locale = date_locale(tag, region)
     dates = {
-        key: format_date(getattr(handout, key), format="long", locale=babel_locale)
+        # no-break spaces: a date is never split across two lines
+        key: format_date(getattr(handout, key), format="long", locale=babel_locale).replace(
+            " ", "\u00a0"
+        )
         for key in ("published", "last_reviewed", "next_review")
     }
     return LocalizedHandout(

@@ -197,6 +197,7 @@ class Brand:
     logo: Path | None
     logo_alt: str | None
     tagline: str | None
+    region: str | None = None
     theme: dict = field(default_factory=dict, compare=False, hash=False)
 
     def placeholders(self) -> dict[str, str]:

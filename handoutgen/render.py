@@ -8,6 +8,7 @@ places a tagged (PDF/UA) writer hooks into later.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -237,6 +238,9 @@ class Styles:
         return self.para[key]
 
 
+_URL_BREAKS = re.compile(r"([/\-.?=]|&amp;)(?=.)")
+
+
 def markup(spans: Inline, link_color: str) -> str:
     """Spans -> ReportLab paragraph markup. All text is escaped here, and nowhere else."""
     out = []
@@ -244,7 +248,8 @@ def markup(spans: Inline, link_color: str) -> str:
         text = escape(span.text)
         if span.href:
             if span.text.startswith(("http://", "https://")):
-                text = text.replace("/", "/\u200b")  # a long URL may wrap after a slash
+                scheme, _, rest = text.partition("://")  # a long URL wraps after / - . ? &
+                text = scheme + "://" + _URL_BREAKS.sub("\\1\u200b", rest)
             text = f'<a href={quoteattr(span.href)} color="{link_color}"><u>{text}</u></a>'
         if span.bold:
             text = f"<b>{text}</b>"
@@ -269,7 +274,7 @@ class CheckItem(Paragraph):
         canv.saveState()
         canv.setStrokeColor(style.textColor)
         canv.setLineWidth(self.line_width)
-        canv.rect(style.bulletIndent, baseline - 0.05 * size, size, size, stroke=1, fill=0)
+        canv.rect(style.bulletIndent, baseline - 0.12 * size, size, size, stroke=1, fill=0)
         canv.restoreState()
 
 
@@ -444,36 +449,44 @@ class Builder:
         )
 
     def table(self, block: DocTable, parent: Node, width: float) -> list[Flowable]:
+        """A data table; its caption is a spanning first row, repeated with the header row on
+        every page the table reaches, so the table can split anywhere between rows."""
         sp = self.theme.spacing
+        colors = self.theme.colors
         node = Node("Table", parent)
-        out: list[Flowable] = []
-        if block.caption:
-            cap_style = self.styles.derive("caption", keepWithNext=1)
-            out.append(self.para(block.caption, cap_style, "Caption", node))
         weights = block.widths or tuple(1.0 for _ in block.header)
         col_widths = [width * w / sum(weights) for w in weights]
-        head = [self.para(c, "table_header", "TH", node) for c in block.header]
-        rows = [[self.para(c, "table_cell", "TD", node) for c in row] for row in block.rows]
-        table = self.grid([head, *rows], colWidths=col_widths, repeatRows=1, splitByRow=1)
-        colors = self.theme.colors
+        rows: list[list[Any]] = []
+        if block.caption:
+            caption = self.para(block.caption, "caption", "Caption", node)
+            rows.append([caption] + [""] * (len(col_widths) - 1))
+        top = len(rows)  # index of the header row
+        rows.append([self.para(c, "table_header", "TH", node) for c in block.header])
+        rows += [[self.para(c, "table_cell", "TD", node) for c in row] for row in block.rows]
+        table = self.grid(rows, colWidths=col_widths, repeatRows=top + 1, splitByRow=1)
         pad = sp["table_padding"]
         commands: list[tuple[Any, ...]] = [
-            ("BACKGROUND", (0, 0), (-1, 0), _color(colors["table_header"])),
-            ("GRID", (0, 0), (-1, -1), sp["grid_width"], _color(colors["table_grid"])),
+            ("BACKGROUND", (0, top), (-1, top), _color(colors["table_header"])),
+            ("GRID", (0, top), (-1, -1), sp["grid_width"], _color(colors["table_grid"])),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), pad),
-            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("LEFTPADDING", (0, top), (-1, -1), pad),
+            ("RIGHTPADDING", (0, top), (-1, -1), pad),
+            ("TOPPADDING", (0, top), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, top), (-1, -1), pad),
         ]
+        if top:
+            commands += [
+                ("SPAN", (0, 0), (-1, 0)),
+                ("LEFTPADDING", (0, 0), (-1, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, 0), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
+            ]
         commands += [
             ("BACKGROUND", (0, r), (-1, r), _color(colors["table_stripe"]))
-            for r in range(2, len(rows) + 1, 2)
+            for r in range(top + 2, len(rows), 2)
         ]
         table.setStyle(TableStyle(commands))
-        out.append(Tagged(table, node))
-        out.append(Spacer(1, self.styles.para["body"].spaceAfter))
-        return out
+        return [Tagged(table, node), Spacer(1, sp["box_space"])]
 
 
 @cache
@@ -563,6 +576,19 @@ def _furniture_painter(
     return paint
 
 
+def _bind_headings(story: list[Flowable]) -> list[Flowable]:
+    """A heading followed by a kept-together group (a callout, a checklist) joins that group:
+    Platypus's keepWithNext does not reach into a KeepTogether, which strands the heading."""
+    out: list[Flowable] = []
+    for f in story:
+        prev = out[-1] if out else None
+        if isinstance(f, KeepTogether) and isinstance(prev, Tagged) and prev.getKeepWithNext():
+            out.pop()
+            f = KeepTogether([prev, *f._content])
+        out.append(f)
+    return out
+
+
 class _Doc(BaseDocTemplate):
     """Page 1 uses the "first" template, every later page the "later" one. A layout that stops
     making progress (Platypus can loop on a block it can neither place nor split) is an error,
@@ -641,7 +667,9 @@ def render(document: Document, theme: Theme, *, paper: str, fonts_dir: Path) -> 
     )
     doc.addPageTemplates([PageTemplate("first", [first]), PageTemplate("later", [later])])
     builder = Builder(styles, frame_w)
-    story = [f for b in document.blocks for f in builder.block(b, builder.root, frame_w)]
+    story = _bind_headings(
+        [f for b in document.blocks for f in builder.block(b, builder.root, frame_w)]
+    )
     painter = _furniture_painter(document.furniture, styles, page_size)
     canvas_holder: list[LeafletCanvas] = []
 

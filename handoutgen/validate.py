@@ -304,5 +304,6 @@ def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Bran
         logo=logo,
         logo_alt=d.get("logo_alt"),
         tagline=d.get("tagline"),
+        region=d.get("region"),
         theme=d.get("theme", {}),
     )

@@ -47,7 +47,7 @@ def test_brand_values_and_dates_reach_the_document(project: Project):
     assert masthead.logo is not None and masthead.logo.name == "logo.svg"
     assert doc.meta.author == "Riverside Neurology Clinic"
     assert doc.furniture.footer_center == "Page {page} of {pages}"
-    assert doc.furniture.footer_right == "Review due November 25, 2029"
+    assert doc.furniture.footer_right == "Review due November\u00a025,\u00a02029"
     texts = " ".join(
         s.text
         for b in doc.blocks
@@ -60,7 +60,7 @@ def test_brand_values_and_dates_reach_the_document(project: Project):
     about = next(b for b in doc.blocks if isinstance(b, DocBox) and b.kind == "about")
     about_text = " ".join(s.text for p in about.blocks for s in p.text)  # type: ignore[union-attr]
     assert "not yet clinically reviewed" in about_text
-    assert "Next review due November 25, 2029" in about_text
+    assert "Next review due November\u00a025,\u00a02029" in about_text
 
 
 def test_placeholders_in_content_take_the_brand_emergency_number(project: Project):

@@ -111,7 +111,8 @@ def test_page_x_of_y_on_every_page(leaflets, case):
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {total}" in text
         assert "NEU-001 · Version 1.0" in text
-        assert "Review due November 25, 2029" in text
+        due = "25 November 2029" if case[0] == "default" else "November 25, 2029"
+        assert f"Review due {due}".replace(" ", "") in text.replace(" ", "").replace("\xa0", "")
         running_header = f"{brand} · Neuromyotonia (Isaacs syndrome)"
         assert (running_header in text) == (number > 1)  # slim running header on later pages
 
