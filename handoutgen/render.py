@@ -8,7 +8,6 @@ places a tagged (PDF/UA) writer hooks into later.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -238,18 +237,12 @@ class Styles:
         return self.para[key]
 
 
-_URL_BREAKS = re.compile(r"([/\-.?=]|&amp;)(?=.)")
-
-
 def markup(spans: Inline, link_color: str) -> str:
     """Spans -> ReportLab paragraph markup. All text is escaped here, and nowhere else."""
     out = []
     for span in spans:
         text = escape(span.text)
         if span.href:
-            if span.text.startswith(("http://", "https://")):
-                scheme, _, rest = text.partition("://")  # a long URL wraps after / - . ? &
-                text = scheme + "://" + _URL_BREAKS.sub("\\1\u200b", rest)
             text = f'<a href={quoteattr(span.href)} color="{link_color}"><u>{text}</u></a>'
         if span.bold:
             text = f"<b>{text}</b>"
