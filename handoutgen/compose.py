@@ -120,7 +120,7 @@ class _Parser:
 
 
 def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
-    """Render the leaflet template for one localized handout and brand, and parse the result."""
+    """Render the leaflet template for one localized handout, brand and edition, and parse it."""
     loc = request.localized
     env = environment(templates_dir, request.brand.directory)
     origin = f"{request.brand.id}:{MAIN_TEMPLATE}"
@@ -136,7 +136,10 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         **gettext_callables(request.translations),
     }
     try:
-        xml = env.get_template(MAIN_TEMPLATE).render(context)
+        # an edition may compose differently (e.g. side by side): leaflet.<edition>.xml.j2
+        template = env.select_template([f"leaflet.{request.edition}.xml.j2", MAIN_TEMPLATE])
+        origin = f"{request.brand.id}:{template.name}"
+        xml = template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(
             [

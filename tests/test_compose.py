@@ -155,3 +155,25 @@ def test_title_band_holds_the_title(project: Project):
     doc = compose_for(project)
     band = next(b for b in doc.blocks if isinstance(b, DocTitleBand))
     assert band.title[0].text == "Neuromyotonia (Isaacs syndrome)"
+
+
+def test_an_edition_can_bring_its_own_composition(scratch: Project):
+    (scratch.templates_dir / "leaflet.large-print.xml.j2").write_text(
+        (scratch.templates_dir / "leaflet.xml.j2")
+        .read_text()
+        .replace('<p class="summary">{{ h.summary }}</p>', "")
+    )
+    handout = scratch.handout("neuromyotonia")
+    catalog = load_catalog(scratch.locales_dir, "en")
+    localized = localize(handout, catalog, "en")
+    brand = scratch.brand("default")
+    large = compose(
+        ComposeRequest(localized, brand, "large-print", catalog),
+        templates_dir=scratch.templates_dir,
+    )
+    standard = compose(
+        ComposeRequest(localized, brand, "standard", catalog), templates_dir=scratch.templates_dir
+    )
+    summaries = [b for b in large.blocks if isinstance(b, DocPara) and b.style == "summary"]
+    assert summaries == []
+    assert any(isinstance(b, DocPara) and b.style == "summary" for b in standard.blocks)
