@@ -108,6 +108,23 @@ def _match(patterns: Sequence[str], available: Sequence[str], what: str) -> list
     return chosen
 
 
+def _match_locales(project: Project, patterns: Sequence[str]) -> list[str]:
+    """Globs match the locales with catalogs; a plain BCP-47 tag (``pt-BR``, ``pt_BR``) is
+    accepted when it or a CLDR parent has a catalog."""
+    chosen: list[str] = []
+    for pattern in patterns:
+        tag = pattern.replace("_", "-")
+        if not any(c in pattern for c in "*?[") and project.resolves(tag):
+            hits = [tag]
+        else:
+            hits = fnmatch.filter(project.locales(), pattern)
+        if not hits:
+            raise SelectionError(f"no locale matches {pattern!r} (available: "
+                                 f"{', '.join(project.locales())})")
+        chosen.extend(h for h in hits if h not in chosen)
+    return chosen
+
+
 def expand(project: Project, sel: Selection) -> list[Job]:
     """The jobs a selection names. An empty selection means everything: every topic in every
     locale for every brand, standard edition, each brand's default paper. Otherwise a missing
@@ -115,9 +132,7 @@ def expand(project: Project, sel: Selection) -> list[Job]:
     the brand's default paper."""
     everything = sel.empty
     topics = _match(sel.topics or ["*"], project.topics(), "topic")
-    locales = _match(
-        sel.locales or (["*"] if everything else [SOURCE_LOCALE]), project.locales(), "locale"
-    )
+    locales = _match_locales(project, sel.locales or (["*"] if everything else [SOURCE_LOCALE]))
     brands = _match(
         sel.brands or (["*"] if everything else [DEFAULT_BRAND]), project.brands(), "brand"
     )

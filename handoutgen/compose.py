@@ -129,6 +129,8 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         "brand": request.brand,
         "locale": loc.locale,
         "dates": loc.dates,
+        "translated": loc.translated,
+        "translation_reviewer": loc.translation_reviewer,
         "edition": request.edition,
         "draft": request.draft,
         "page_token": "{page}",

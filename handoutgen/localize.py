@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import gettext as _gettext
-from dataclasses import dataclass, field
+import io
+from functools import cache
 from pathlib import Path
 
+import polib
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date
-from babel.messages.pofile import read_po
 
 from .errors import SelectionError
 from .model import Handout, LocaleInfo, LocalizedHandout, map_strings
 
 SOURCE_LOCALE = "en"
 DOMAIN = "handouts"
+REVIEWER_HEADER = "X-Reviewed-By"
 
 
 def to_babel(tag: str) -> str:
@@ -35,22 +38,53 @@ def locale_info(tag: str) -> LocaleInfo:
     )
 
 
-@dataclass
+def locale_chain(tag: str) -> list[str]:
+    """Babel identifiers to look translations up in, most specific first, following CLDR's
+    parents: ``pt-BR`` -> pt_BR, pt; ``pt-AO`` -> pt_AO, pt_PT, pt; ``es-MX`` -> es_MX, es_419,
+    es."""
+    ident = to_babel(tag)
+    chain = [ident]
+    parents = get_global("parent_exceptions")
+    while True:
+        if ident in parents:
+            ident = parents[ident]
+        elif "_" in ident:
+            ident = ident.rsplit("_", 1)[0]
+        else:
+            break
+        if ident == "root":
+            break
+        chain.append(ident)
+    return chain
+
+
 class Catalog(_gettext.NullTranslations):
-    """Translations read from a PO catalog; fuzzy and empty entries count as missing."""
+    """Translations along a locale chain, compiled from PO catalogs in memory. Fuzzy and empty
+    entries are not translations; every lookup that falls back to the source is recorded."""
 
-    messages: dict[tuple[str | None, str], str] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        layers: list[_gettext.GNUTranslations] | None = None,
+        *,
+        source: bool = False,
+        reviewer: str | None = None,
+    ) -> None:
         super().__init__()
+        self.layers = layers or []
+        self.source = source
+        self.reviewer = reviewer
+        self.missing: list[str] = []
 
     def lookup(self, context: str | None, message: str) -> str:
-        found = self.messages.get((context, message))
-        if found is None:
-            self.missing.append(f"{context}|{message}" if context else message)
+        if self.source:
             return message
-        return found
+        key = f"{context}\x04{message}" if context else message
+        for layer in self.layers:
+            found = layer._catalog.get(key)  # type: ignore[attr-defined]
+            if found:
+                return found
+        self.missing.append(f"{context}|{message}" if context else message)
+        return message
 
     def gettext(self, message: str) -> str:
         return self.lookup(None, message)
@@ -62,23 +96,35 @@ class Catalog(_gettext.NullTranslations):
         return self.lookup(context, message)
 
 
+@cache
+def _compiled(path: Path, mtime_ns: int) -> tuple[_gettext.GNUTranslations, str | None]:
+    """A PO file compiled to MO in memory (``mtime_ns`` keys the cache)."""
+    po = polib.pofile(str(path))
+    translations = _gettext.GNUTranslations(io.BytesIO(po.to_binary()))
+    reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
+    return translations, reviewer
+
+
+def catalog_files(locales_dir: Path, tag: str) -> list[Path]:
+    return [
+        p
+        for ident in locale_chain(tag)
+        if (p := locales_dir / ident / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    ]
+
+
 def load_catalog(locales_dir: Path, tag: str) -> Catalog:
-    """The catalog for ``tag``; the source locale has an empty one that falls back to itself."""
-    catalog = Catalog()
-    if tag == SOURCE_LOCALE:
-        catalog.lookup = lambda context, message: message  # type: ignore[method-assign]
-        return catalog
-    po_path = locales_dir / to_babel(tag) / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not po_path.is_file():
-        raise SelectionError(f"no catalog for locale {tag!r} ({po_path})")
-    with po_path.open("rb") as fh:
-        po = read_po(fh, locale=to_babel(tag))
-    for msg in po:
-        if not msg.id or msg.fuzzy or isinstance(msg.id, tuple):
-            continue
-        if isinstance(msg.string, str) and msg.string:
-            catalog.messages[(msg.context, msg.id)] = msg.string
-    return catalog
+    """The catalog for ``tag``: its own PO file and those of its CLDR parents."""
+    if locale_chain(tag)[-1] == SOURCE_LOCALE:
+        return Catalog(source=True)
+    files = catalog_files(locales_dir, tag)
+    if not files:
+        raise SelectionError(
+            f"no catalog for locale {tag!r} (looked for "
+            f"{', '.join(locale_chain(tag))} in {locales_dir})"
+        )
+    compiled = [_compiled(p, p.stat().st_mtime_ns) for p in files]
+    return Catalog([t for t, _ in compiled], reviewer=compiled[0][1])
 
 
 def date_locale(tag: str, region: str | None) -> str:
@@ -109,5 +155,10 @@ def localize(
         for key in ("published", "last_reviewed", "next_review")
     }
     return LocalizedHandout(
-        handout=translated, locale=info, dates=dates, missing=tuple(catalog.missing[start:])
+        handout=translated,
+        locale=info,
+        dates=dates,
+        missing=tuple(catalog.missing[start:]),
+        translated=not catalog.source,
+        translation_reviewer=catalog.reviewer,
     )

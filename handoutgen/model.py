@@ -10,6 +10,18 @@ from typing import Literal
 
 # --- content (handouts/<topic>.yaml) -------------------------------------------------------------
 
+
+class SourceText(str):
+    """A content string that remembers the line it was written on (for ``#:`` and messages)."""
+
+    line: int
+
+    def __new__(cls, value: str, line: int) -> SourceText:
+        obj = super().__new__(cls, value)
+        obj.line = line
+        return obj
+
+
 ListKind = Literal["bullets", "steps", "checklist"]
 CalloutKind = Literal["urgent", "warning", "tip", "note"]
 
@@ -104,6 +116,8 @@ class Handout:
     path: Path = field(default=Path(), compare=False)
     # (msgctxt) -> source line, for messages that must name the place a string came from
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # context prefix (topic/section or topic/section/block) -> note for translators
+    notes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 def _map_block(block: Block, ctx: str, fn: Callable[[str, str], str]) -> Block:
@@ -154,6 +168,9 @@ def map_strings(handout: Handout, fn: Callable[[str, str], str]) -> Handout:
         handout,
         title=fn(f"{t}/title", handout.title),
         summary=fn(f"{t}/summary", handout.summary),
+        keywords=tuple(fn(f"{t}/keywords", k) for k in handout.keywords),
+        authors=tuple(replace(p, role=fn(f"{t}/people/role", p.role)) for p in handout.authors),
+        reviewers=tuple(replace(p, role=fn(f"{t}/people/role", p.role)) for p in handout.reviewers),
         sections=tuple(
             replace(
                 s,
@@ -228,6 +245,8 @@ class LocalizedHandout:
     locale: LocaleInfo
     dates: dict[str, str]
     missing: tuple[str, ...] = ()  # msgctxts that fell back to the source language
+    translated: bool = False  # False for the source language
+    translation_reviewer: str | None = None  # from the catalog header X-Reviewed-By
 
 
 # --- composed document (what the templates produce, what the renderer draws) ----------------------

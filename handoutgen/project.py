@@ -8,7 +8,14 @@ from pathlib import Path
 
 from .errors import InputError, SelectionError
 from .load import load_yaml
-from .localize import DOMAIN, SOURCE_LOCALE, Catalog, load_catalog
+from .localize import (
+    DOMAIN,
+    SOURCE_LOCALE,
+    Catalog,
+    catalog_files,
+    load_catalog,
+    locale_chain,
+)
 from .model import Brand, Handout
 from .theme import Theme, deep_merge, load_theme_layers, resolve_theme
 from .validate import validate_brand, validate_handout
@@ -124,9 +131,14 @@ class Project:
             self._themes[key] = resolve_theme(data, origin=origin)
         return self._themes[key]
 
+    def resolves(self, locale: str) -> bool:
+        """Whether ``locale`` (BCP-47) can be built: it or a CLDR parent has a catalog."""
+        chain = locale_chain(locale)
+        return chain[-1] == SOURCE_LOCALE or bool(catalog_files(self.locales_dir, locale))
+
     def catalog(self, locale: str) -> Catalog:
         """A fresh catalog per leaflet, so its record of missing strings is the leaflet's own."""
-        if locale not in self.locales():
+        if not self.resolves(locale):
             raise SelectionError(
                 f"unknown locale {locale!r} (available: {', '.join(self.locales())})"
             )

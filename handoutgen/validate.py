@@ -25,6 +25,7 @@ from .model import (
     Person,
     Section,
     Source,
+    SourceText,
     Table,
     iter_strings,
 )
@@ -210,7 +211,7 @@ def validate_handout(src: Sourced, schema_path: Path) -> Handout:
     if problems:  # semantic checks assume the shape is right
         raise InputError(problems)
     problems = _semantic_problems(src)
-    d = src.data
+    d = _with_lines(src.data, src)
     dates = {k: _date(src, k, problems) for k in ("published", "last_reviewed", "next_review")}
     if dates["last_reviewed"] < dates["published"]:
         problems.append(src.problem(("last_reviewed",), "is before 'published'"))
@@ -249,19 +250,30 @@ def validate_handout(src: Sourced, schema_path: Path) -> Handout:
         ),
         path=src.path,
     )
-    handout.lines.update(_context_lines(handout, src))
+    for ctx, text in iter_strings(handout):
+        handout.lines.setdefault(ctx, getattr(text, "line", 1))
+    for section in d["sections"]:
+        if section.get("translator_note"):
+            handout.notes[f"{d['id']}/{section['id']}"] = str(section["translator_note"])
+        for block in section["blocks"]:
+            prefix = f"{d['id']}/{section['id']}/{block['id']}"
+            if block.get("translator_note"):
+                handout.notes[prefix] = str(block["translator_note"])
+            for inner in block.get("blocks", ()):
+                if inner.get("translator_note"):
+                    handout.notes[f"{prefix}/{inner['id']}"] = str(inner["translator_note"])
     return handout
 
 
-def _context_lines(handout: Handout, src: Sourced) -> dict[str, int]:
-    """msgctxt -> source line of the first string with that context."""
-    by_text: dict[str, int] = {}
-    for path, text in _string_paths(src.data):
-        by_text.setdefault(text, src.line(path) or 1)
-    lines: dict[str, int] = {}
-    for ctx, text in iter_strings(handout):
-        lines.setdefault(ctx, by_text.get(text, 1))
-    return lines
+def _with_lines(data: Any, src: Sourced, path: JsonPath = ()) -> Any:
+    """``data`` with every string replaced by a SourceText that knows its line."""
+    if isinstance(data, str):
+        return SourceText(data, src.line(path) or 1)
+    if isinstance(data, dict):
+        return {k: _with_lines(v, src, (*path, k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_with_lines(v, src, (*path, i)) for i, v in enumerate(data)]
+    return data
 
 
 def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Brand:

@@ -506,7 +506,7 @@ FIELD_CONTEXTS = ("intro", "term", "text", "title", "caption", "header")
 
 def test_iter_strings_contexts_are_built_from_ids(neuromyotonia):
     t = neuromyotonia.id
-    allowed = {f"{t}/title", f"{t}/summary"}
+    allowed = {f"{t}/title", f"{t}/summary", f"{t}/keywords", f"{t}/people/role"}
     for section in neuromyotonia.sections:
         allowed.add(f"{t}/{section.id}/heading")
         for block in section.blocks:
@@ -564,6 +564,7 @@ def test_handout_lines_for_a_small_document(tmp_path):
     assert handout.lines == {
         "topic/title": line_of(HANDOUT, "title: A topic"),
         "topic/summary": line_of(HANDOUT, "summary:"),
+        "topic/people/role": line_of(HANDOUT, "role:"),
         "topic/first/heading": line_of(HANDOUT, "heading: First section"),
         "topic/first/intro": line_of(HANDOUT, "text: Some text."),
         "topic/first/list": line_of(HANDOUT, "- Item one."),
