@@ -4,10 +4,11 @@ The only module that prints."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, catalogs
 from .build import Outcome, Selection, expand, run
 from .checks import check_project
 from .errors import HandoutError, InputError
@@ -44,6 +45,18 @@ def _parser() -> argparse.ArgumentParser:
         help="build incomplete translations as marked drafts instead of skipping",
     )
     sub.add_parser("check", help="validate every content, brand, theme and template file")
+    i18n = sub.add_parser("i18n", help="translation catalogs: extract, init, update, compile, "
+                          "stats, check").add_subparsers(dest="i18n", required=True)
+    i18n.add_parser("extract", help="write locales/handouts.pot from the content and templates")
+    init = i18n.add_parser("init", help="start a catalog for a new locale")
+    init.add_argument("locale", help="BCP-47 tag, e.g. es, pt-BR")
+    i18n.add_parser("update", help="re-extract and merge into every catalog (changed strings "
+                    "become fuzzy, with the old source text in #| lines)")
+    i18n.add_parser("compile", help="write .mo files next to the catalogs (builds do not need "
+                    "them)")
+    stats = i18n.add_parser("stats", help="translated / fuzzy / untranslated, per locale and topic")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    i18n.add_parser("check", help="placeholders, inline syntax, numbers and sync with the sources")
     sub.add_parser("list", help="show topics, locales, brands, editions and papers")
     return p
 
@@ -100,6 +113,44 @@ def _check(project: Project) -> int:
     return EXIT_OK
 
 
+def _i18n(project: Project, args: argparse.Namespace) -> int:
+    root = project.root
+    if args.i18n == "extract":
+        path, count = catalogs.extract_pot(root)
+        print(f"{path.relative_to(root)}: {count} entries")
+    elif args.i18n == "init":
+        path = catalogs.init_locale(root, args.locale)
+        print(f"created {path.relative_to(root)}: translate it, then run "
+              f"'generate.py i18n check' and 'generate.py build --locale {args.locale}'")
+    elif args.i18n == "update":
+        for r in catalogs.update_catalogs(root):
+            print(f"{r.locale}: {r.kept} kept, {r.fuzzy} changed (now fuzzy), {r.new} new, "
+                  f"{r.obsolete} obsolete")
+    elif args.i18n == "compile":
+        for path in catalogs.compile_catalogs(root):
+            print(f"wrote {path.relative_to(root)}")
+    elif args.i18n == "stats":
+        rows = catalogs.catalog_stats(root, project.topics())
+        if args.json:
+            print(json.dumps([r.as_dict() for r in rows], indent=2))
+        else:
+            print(f"{'locale':8} {'part':16} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} "
+                  f"{'words done':>10} {'words left':>10} {'%':>6}")
+            for r in rows:
+                print(f"{r.locale.replace('_', '-'):8} {r.part:16} {r.translated:>10} "
+                      f"{r.fuzzy:>6} {r.untranslated:>9} {r.translated_words:>10} "
+                      f"{r.fuzzy_words + r.untranslated_words:>10} {r.percent:>6.1f}")
+    elif args.i18n == "check":
+        problems = catalogs.check_catalogs(root)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"ok: {len(catalogs.catalog_locales(root))} catalog(s) checked.")
+    return EXIT_OK
+
+
 def _list(project: Project) -> int:
     print("topics:  ", ", ".join(project.topics()))
     print("locales: ", ", ".join(project.locales()))
@@ -123,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(project)
         if args.command == "list":
             return _list(project)
+        if args.command == "i18n":
+            return _i18n(project, args)
         if args.command is None:
             args = _parser().parse_args(["build", *(argv or [])])
         return _build(project, args)
