@@ -119,8 +119,9 @@ def _match_locales(project: Project, patterns: Sequence[str]) -> list[str]:
         else:
             hits = fnmatch.filter(project.locales(), pattern)
         if not hits:
-            raise SelectionError(f"no locale matches {pattern!r} (available: "
-                                 f"{', '.join(project.locales())})")
+            raise SelectionError(
+                f"no locale matches {pattern!r} (available: {', '.join(project.locales())})"
+            )
         chosen.extend(h for h in hits if h not in chosen)
     return chosen
 
@@ -164,6 +165,12 @@ def build_one(
         theme = project.theme(job.brand, job.edition)
         catalog = project.catalog(job.locale)
         localized = localize(handout, catalog, job.locale, region=brand.region)
+        if localized.locale.direction == "rtl":
+            reason = (
+                f"right-to-left layout ({localized.locale.language_name}) is not "
+                "supported by the renderer yet: the catalog is kept, no PDF is made"
+            )
+            return None, Outcome(job, "skipped", reason=reason)
         request = ComposeRequest(
             localized,
             brand,

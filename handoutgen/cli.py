@@ -45,15 +45,20 @@ def _parser() -> argparse.ArgumentParser:
         help="build incomplete translations as marked drafts instead of skipping",
     )
     sub.add_parser("check", help="validate every content, brand, theme and template file")
-    i18n = sub.add_parser("i18n", help="translation catalogs: extract, init, update, compile, "
-                          "stats, check").add_subparsers(dest="i18n", required=True)
+    i18n = sub.add_parser(
+        "i18n", help="translation catalogs: extract, init, update, compile, stats, check"
+    ).add_subparsers(dest="i18n", required=True)
     i18n.add_parser("extract", help="write locales/handouts.pot from the content and templates")
     init = i18n.add_parser("init", help="start a catalog for a new locale")
     init.add_argument("locale", help="BCP-47 tag, e.g. es, pt-BR")
-    i18n.add_parser("update", help="re-extract and merge into every catalog (changed strings "
-                    "become fuzzy, with the old source text in #| lines)")
-    i18n.add_parser("compile", help="write .mo files next to the catalogs (builds do not need "
-                    "them)")
+    i18n.add_parser(
+        "update",
+        help="re-extract and merge into every catalog (changed strings "
+        "become fuzzy, with the old source text in #| lines)",
+    )
+    i18n.add_parser(
+        "compile", help="write .mo files next to the catalogs (builds do not need them)"
+    )
     stats = i18n.add_parser("stats", help="translated / fuzzy / untranslated, per locale and topic")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     i18n.add_parser("check", help="placeholders, inline syntax, numbers and sync with the sources")
@@ -120,12 +125,16 @@ def _i18n(project: Project, args: argparse.Namespace) -> int:
         print(f"{path.relative_to(root)}: {count} entries")
     elif args.i18n == "init":
         path = catalogs.init_locale(root, args.locale)
-        print(f"created {path.relative_to(root)}: translate it, then run "
-              f"'generate.py i18n check' and 'generate.py build --locale {args.locale}'")
+        print(
+            f"created {path.relative_to(root)}: translate it, then run "
+            f"'generate.py i18n check' and 'generate.py build --locale {args.locale}'"
+        )
     elif args.i18n == "update":
         for r in catalogs.update_catalogs(root):
-            print(f"{r.locale}: {r.kept} kept, {r.fuzzy} changed (now fuzzy), {r.new} new, "
-                  f"{r.obsolete} obsolete")
+            print(
+                f"{r.locale}: {r.kept} kept, {r.fuzzy} changed (now fuzzy), {r.new} new, "
+                f"{r.obsolete} obsolete"
+            )
     elif args.i18n == "compile":
         for path in catalogs.compile_catalogs(root):
             print(f"wrote {path.relative_to(root)}")
@@ -134,12 +143,16 @@ def _i18n(project: Project, args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([r.as_dict() for r in rows], indent=2))
         else:
-            print(f"{'locale':8} {'part':16} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} "
-                  f"{'words done':>10} {'words left':>10} {'%':>6}")
+            print(
+                f"{'locale':8} {'part':16} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} "
+                f"{'words done':>10} {'words left':>10} {'%':>6}"
+            )
             for r in rows:
-                print(f"{r.locale.replace('_', '-'):8} {r.part:16} {r.translated:>10} "
-                      f"{r.fuzzy:>6} {r.untranslated:>9} {r.translated_words:>10} "
-                      f"{r.fuzzy_words + r.untranslated_words:>10} {r.percent:>6.1f}")
+                print(
+                    f"{r.locale.replace('_', '-'):8} {r.part:16} {r.translated:>10} "
+                    f"{r.fuzzy:>6} {r.untranslated:>9} {r.translated_words:>10} "
+                    f"{r.fuzzy_words + r.untranslated_words:>10} {r.percent:>6.1f}"
+                )
     elif args.i18n == "check":
         problems = catalogs.check_catalogs(root)
         for problem in problems:

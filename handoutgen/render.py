@@ -8,7 +8,8 @@ places a tagged (PDF/UA) writer hooks into later.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from reportlab.lib import colors as rl_colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -603,9 +605,84 @@ class _Doc(BaseDocTemplate):
         super().handle_flowable(flowables)
 
 
+def _texts(block: DocBlock) -> Iterator[tuple[str, Inline]]:
+    """(style name, spans) of every piece of text a block draws."""
+    match block:
+        case DocBox():
+            if block.title:
+                yield "h3", block.title
+            for inner in block.blocks:
+                yield from _texts(inner)
+        case DocPara():
+            yield block.style, block.text
+        case DocHeading():
+            yield ("h2" if block.level <= 2 else "h3"), block.text
+        case DocTitleBand():
+            yield "title", block.title
+        case DocMasthead():
+            yield "masthead_name", block.name
+            if block.tagline:
+                yield "masthead_tagline", block.tagline
+        case DocList():
+            for item in block.items:
+                yield "list_item", item
+        case DocDefinitions():
+            for term, text in block.items:
+                yield "h3", term
+                yield "body", text
+        case DocTable():
+            if block.caption:
+                yield "caption", block.caption
+            for cell in block.header:
+                yield "table_header", cell
+            for row in block.rows:
+                for cell in row:
+                    yield "table_cell", cell
+
+
+def missing_glyphs(document: Document, theme: Theme) -> list[str]:
+    """Every character that the font drawing it lacks, named by code point and Unicode name,
+    with the font and the text it sits in. ReportLab would draw nothing there, silently."""
+    found: dict[tuple[str, str], str] = {}
+
+    def check(text: str, family: str, weight: str) -> None:
+        face = pdfmetrics.getFont(font_name(family, weight)).face
+        cmap = face.charToGlyph
+        for ch in text:
+            if ch not in "\n\t" and ord(ch) not in cmap:
+                found.setdefault((ch, font_name(family, weight)), text)
+
+    for block in document.blocks:
+        for style_name, spans in _texts(block):
+            style = theme.styles[style_name]
+            for span in spans:
+                bold = span.bold or style.weight in ("bold", "bold_italic")
+                weight = "bold" if bold and "bold" in theme.fonts[style.family] else style.weight
+                check(span.text, style.family, weight)
+    furniture = document.furniture
+    for style_name, text in (
+        ("footer", furniture.footer_left),
+        ("footer", furniture.footer_center),
+        ("footer", furniture.footer_right),
+        ("running_header", furniture.running_header),
+        ("draft_mark", furniture.draft_mark or ""),
+    ):
+        style = theme.styles[style_name]
+        check(text, style.family, style.weight)
+    return [
+        f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')} is not in font {font} "
+        f"(lang {document.meta.lang}), in {text[:60]!r}"
+        for (ch, font), text in sorted(found.items())
+    ]
+
+
 def render(document: Document, theme: Theme, *, paper: str, fonts_dir: Path) -> Rendered:
-    """Lay out ``document`` on ``paper`` and return the PDF bytes, page count and structure."""
+    """Lay out ``document`` on ``paper`` and return the PDF bytes, page count and structure.
+    Raises RenderError, before drawing anything, if a character has no glyph in its font."""
     register_families(theme.fonts, fonts_dir)
+    gaps = missing_glyphs(document, theme)
+    if gaps:
+        raise RenderError("missing glyphs:\n" + "\n".join(gaps))
     styles = Styles(theme)
     page_size = theme.papers[paper]
     width, height = page_size
