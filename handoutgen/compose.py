@@ -7,11 +7,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 
 from .errors import InputError, Problem
-from .inline import InlineError, parse_inline, plain_text
+from .inline import InlineError, literal, parse_inline, plain_text
 from .model import (
     Brand,
     DocBlock,
@@ -119,6 +120,24 @@ class _Parser:
         return []
 
 
+def _brand_text(brand: Brand) -> SimpleNamespace:
+    """The brand as templates see it: its text values escaped so that they print literally
+    (a clinic called "Unit [B]" must not become a link); URLs are validated by the schema."""
+    return SimpleNamespace(
+        id=brand.id,
+        name=literal(brand.name),
+        tagline=literal(brand.tagline or "") or None,
+        address=tuple(literal(line) for line in brand.address),
+        phone=literal(brand.phone),
+        emergency_number=literal(brand.emergency_number),
+        website=brand.website,
+        email=brand.email,
+        footer_text=literal(brand.footer_text or brand.name),
+        logo=brand.logo,
+        logo_alt=brand.logo_alt,
+    )
+
+
 def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     """Render the leaflet template for one localized handout, brand and edition, and parse it."""
     loc = request.localized
@@ -126,7 +145,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     origin = f"{request.brand.id}:{MAIN_TEMPLATE}"
     context = {
         "h": loc.handout,
-        "brand": request.brand,
+        "brand": _brand_text(request.brand),
         "locale": loc.locale,
         "dates": loc.dates,
         "translated": loc.translated,

@@ -27,6 +27,15 @@ class InlineError(ValueError):
     """Text that does not follow the inline syntax."""
 
 
+_SYNTAX_CHAR = re.compile(r"([\\*\[\]{}])")
+
+
+def literal(text: str) -> str:
+    """``text`` with every syntax character escaped, so it prints exactly as written (for
+    values that are data, not content: clinic names, phone numbers, source titles)."""
+    return _SYNTAX_CHAR.sub(r"\\\1", str(text))
+
+
 def placeholders(text: str) -> list[str]:
     """Names of the ``{placeholders}`` in ``text``, in order."""
     return [m.group("name") for m in _TOKEN.finditer(text) if m.group("name")]

@@ -11,6 +11,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .inline import literal
+
 Translations = _gettext.NullTranslations
 
 
@@ -28,6 +30,7 @@ def environment(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environme
         keep_trailing_newline=True,
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.filters["literal"] = literal  # data that must print exactly as written
     return env
 
 

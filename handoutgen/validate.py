@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+from PIL import Image as PILImage
 
 from .errors import InputError, Problem
 from .inline import InlineError, parse_inline, placeholders
@@ -276,6 +278,51 @@ def _with_lines(data: Any, src: Sourced, path: JsonPath = ()) -> Any:
     return data
 
 
+_SVG_FORBIDDEN = ("image", "use", "script", "foreignObject", "feImage", "style")
+
+
+def logo_problems(path: Path) -> list[str]:
+    """Why a logo file cannot be used: unreadable, or an SVG that reaches outside itself
+    (an <image> or external reference would make the renderer read other local files)."""
+    if path.suffix.lower() != ".svg":
+        try:
+            with PILImage.open(path) as image:
+                image.verify()
+        except Exception as exc:  # Pillow raises many types for broken files
+            return [f"logo is not a readable image: {exc}"]
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"logo is not a readable SVG file: {exc}"]
+    if "<!ENTITY" in text or "<!DOCTYPE" in text:
+        return ["SVG logos may not declare a DOCTYPE or entities"]
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        return [f"logo is not well-formed SVG: {exc}"]
+    problems = []
+    for el in root.iter():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag in _SVG_FORBIDDEN:
+            problems.append(f"SVG logos may not contain <{tag}> (draw it as paths instead)")
+        for name, value in el.attrib.items():
+            if name.rsplit("}", 1)[-1] == "href" and not value.startswith("#"):
+                problems.append(f"SVG logos may not refer to other files ({value!r})")
+            if "url(" in value and "url(#" not in value:
+                problems.append(f"SVG logos may not refer to other files ({value!r})")
+    try:
+        width, height = (
+            float(root.get("width", "0").rstrip("px")),
+            float(root.get("height", "0").rstrip("px")),
+        )
+    except ValueError:
+        width = height = 0.0
+    if not (width > 0 and height > 0) and not root.get("viewBox"):
+        problems.append("SVG logos need a width and height or a viewBox")
+    return sorted(set(problems))
+
+
 def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Brand:
     """Turn a loaded brand file into a Brand, or raise InputError with all its problems."""
     problems = list(src.problems)
@@ -292,12 +339,16 @@ def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Bran
                 f"unknown paper {d['paper']!r} (expected one of {', '.join(sorted(papers))})",
             )
         )
-    logo = directory / d["logo"] if d.get("logo") else None
+    logo = (directory / d["logo"]).resolve() if d.get("logo") else None
     if logo is not None:
-        if not logo.is_file():
+        if not logo.is_relative_to(directory.resolve()):
+            problems.append(src.problem(("logo",), "the logo must be a file in the brand folder"))
+        elif not logo.is_file():
             problems.append(src.problem(("logo",), f"logo file {d['logo']!r} not found"))
         elif logo.suffix.lower() not in (".png", ".svg", ".jpg", ".jpeg"):
             problems.append(src.problem(("logo",), "logo must be a PNG, JPEG or SVG file"))
+        else:
+            problems += [src.problem(("logo",), m) for m in logo_problems(logo)]
         if not d.get("logo_alt"):
             problems.append(src.problem(("logo",), "a logo needs 'logo_alt' (a text alternative)"))
     if problems:

@@ -177,3 +177,26 @@ def test_an_edition_can_bring_its_own_composition(scratch: Project):
     summaries = [b for b in large.blocks if isinstance(b, DocPara) and b.style == "summary"]
     assert summaries == []
     assert any(isinstance(b, DocPara) and b.style == "summary" for b in standard.blocks)
+
+
+def test_brand_values_print_literally_and_never_become_links(scratch: Project):
+    brand_file = scratch.brands_dir / "default" / "brand.yaml"
+    text = brand_file.read_text()
+    text = text.replace(
+        "name: Northbridge Hospital Neurology Service",
+        "name: 'Unit [B] **Clinic** [Pay here](https://evil.example/pay)'",
+    )
+    text = text.replace("phone: 01632 960 123", "phone: '[01632 960 123](tel:+449999)'")
+    brand_file.write_text(text)
+    rendered, outcome = build_one(scratch, Job("neuromyotonia", "en", "default", "standard", "a4"))
+    assert rendered is not None, outcome.reason
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    page1 = " ".join(reader.pages[0].extract_text().split())
+    assert "Unit [B] **Clinic** [Pay here](https://evil.example/pay)" in page1
+    uris = [
+        str(a.get_object()["/A"].get("/URI", ""))
+        for p in reader.pages
+        for a in p.get("/Annots", [])
+        if "/A" in a.get_object()
+    ]
+    assert not any("evil.example" in u or "+449999" in u for u in uris)

@@ -689,3 +689,52 @@ def test_brand_problems_are_reported_together(tmp_path):
     problems = brand_problems(tmp_path, text, logo=False)
     assert [(p.line, p.field) for p in problems] == [(2, "logo"), (2, "logo"), (5, "paper")]
     assert re.search(r"not found.*\n.*logo_alt.*\n.*unknown paper", str(InputError(problems)))
+
+
+# --- logos that reach outside the brand folder ------------------------------------------------
+
+
+def _brand_with_logo(tmp_path, logo_name: str, logo_text: str | None):
+    brand_dir = tmp_path / "templates" / "brands" / "svg-clinic"
+    brand_dir.mkdir(parents=True)
+    if logo_text is not None:
+        (brand_dir / logo_name).write_text(logo_text)
+    (brand_dir / "brand.yaml").write_text(
+        f"name: SVG Clinic\nlogo: {logo_name}\nlogo_alt: a logo\nphone: '1'\n"
+        "emergency_number: '112'\npaper: a4\n"
+    )
+    src = load_yaml(brand_dir / "brand.yaml", root=tmp_path)
+    return src
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="10" height="10"><image xlink:href="/etc/hostname" width="10" height="10"/></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<rect fill="url(file:///etc/x)" width="5" height="5"/></svg>',
+        '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&x;</text></svg>',
+        "not svg at all <",
+    ],
+)
+def test_an_svg_logo_that_reads_other_files_is_refused(tmp_path, svg):
+    src = _brand_with_logo(tmp_path, "logo.svg", svg)
+    with pytest.raises(InputError) as exc:
+        validate_brand(src, PROJECT.brand_schema, papers={"a4"})
+    assert all(p.field == "logo" for p in exc.value.problems)
+    assert "brand.yaml:2: logo:" in str(exc.value)
+
+
+def test_a_logo_outside_the_brand_folder_is_refused(tmp_path):
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG")
+    src = _brand_with_logo(tmp_path, "../../../secret.png", None)
+    with pytest.raises(InputError, match="the logo must be a file in the brand folder"):
+        validate_brand(src, PROJECT.brand_schema, papers={"a4"})
+
+
+def test_a_corrupt_png_logo_is_refused_before_rendering(tmp_path):
+    src = _brand_with_logo(tmp_path, "logo.png", "this is not a PNG")
+    with pytest.raises(InputError, match="logo is not a readable image"):
+        validate_brand(src, PROJECT.brand_schema, papers={"a4"})
