@@ -17,7 +17,7 @@ from .localize import (
     locale_chain,
 )
 from .model import Brand, Handout
-from .theme import Theme, deep_merge, load_theme_layers, resolve_theme
+from .theme import Theme, deep_merge, load_theme_layers, override_problems, resolve_theme
 from .validate import validate_brand, validate_handout
 
 DEFAULT_BRAND = "default"
@@ -108,9 +108,11 @@ class Project:
                     f"unknown brand {brand_id!r} (available: {', '.join(self.brands())})"
                 )
             src = load_yaml(path, root=self.root)
-            self._brands[brand_id] = validate_brand(
-                src, self.brand_schema, papers=set(self.papers())
-            )
+            brand = validate_brand(src, self.brand_schema, papers=set(self.papers()))
+            problems = override_problems(self.theme_data(STANDARD_EDITION), brand.theme)
+            if problems:
+                raise InputError([src.problem(("theme", *p), m) for p, m in problems])
+            self._brands[brand_id] = brand
         return self._brands[brand_id]
 
     def theme_data(self, edition: str) -> dict:

@@ -71,6 +71,38 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return out
 
 
+EXTENSIBLE = ("fonts", "papers")  # an override may add a font family or a paper size
+
+
+def override_problems(
+    base: Any, override: Any, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], str]]:
+    """Keys and value types in ``override`` that the theme it overrides does not have: typos
+    (``colours``, ``primry``) and wrong types are errors, never silently ignored."""
+    problems: list[tuple[tuple[str, ...], str]] = []
+    if not isinstance(override, dict):
+        return [(path, "must be a mapping of keys")]
+    for key, value in override.items():
+        here = (*path, str(key))
+        if key not in base:
+            if path and path[0] in EXTENSIBLE:
+                continue
+            known = ", ".join(sorted(map(str, base))) if base else "none"
+            problems.append((here, f"unknown key {key!r} (expected one of {known})"))
+            continue
+        expected = base[key]
+        if isinstance(expected, dict):
+            problems += override_problems(expected, value, here)
+        elif isinstance(expected, bool) or isinstance(value, bool):
+            if type(expected) is not type(value):
+                problems.append((here, f"{value!r} has the wrong type"))
+        elif isinstance(expected, int | float) and not isinstance(value, int | float):
+            problems.append((here, f"{value!r} is not a number"))
+        elif isinstance(expected, str) and not isinstance(value, str):
+            problems.append((here, f"{value!r} is not text"))
+    return problems
+
+
 def load_theme_layers(themes_dir: Path, edition: str, *, root: Path) -> dict[str, Any]:
     """The default theme with the edition's variant file merged over it."""
     problems: list[Problem] = []
@@ -78,8 +110,13 @@ def load_theme_layers(themes_dir: Path, edition: str, *, root: Path) -> dict[str
     if edition != "standard":
         layers.append(load_yaml(themes_dir / f"{edition}.yaml", root=root))
     data: dict[str, Any] = {}
-    for layer in layers:
+    for n, layer in enumerate(layers):
         problems += layer.problems
+        if n and isinstance(layer.data, dict):  # an edition may only change what exists
+            problems += [
+                layer.problem(path, message)
+                for path, message in override_problems(data, layer.data)
+            ]
         if isinstance(layer.data, dict):
             data = deep_merge(data, layer.data)
         elif not layer.problems:

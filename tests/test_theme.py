@@ -281,3 +281,27 @@ def test_theme_file_must_be_a_mapping(tmp_path):
     assert [str(p) for p in exc.value.problems] == [
         "default.yaml:1: a theme file must be a mapping"
     ]
+
+
+def test_brand_theme_typos_and_wrong_types_are_errors_with_lines(tmp_path):
+
+    from .conftest import copy_project
+
+    project: Project = copy_project(tmp_path / "p")
+    brand = project.brands_dir / "example-clinic" / "brand.yaml"
+    text = brand.read_text().replace("  colors:\n", "  colours: {primary: '#000000'}\n  colors:\n")
+    text = text.replace('    link: "#00564f"\n', '    link: "#00564f"\n    primry: "#123456"\n')
+    text += "  spacing: {box_padding: big}\n  styles: {body: 5}\n"
+    brand.write_text(text)
+    with pytest.raises(InputError) as exc:
+        project.brand("example-clinic")
+    lines = brand.read_text().splitlines()
+    found = {(p.line, p.field, p.message.split(" (")[0]) for p in exc.value.problems}
+
+    def line(needle: str) -> int:
+        return next(i for i, text in enumerate(lines, 1) if needle in text)
+
+    assert (line("colours:"), "theme.colours", "unknown key 'colours'") in found
+    assert (line("primry:"), "theme.colors.primry", "unknown key 'primry'") in found
+    assert (line("spacing:"), "theme.spacing.box_padding", "'big' is not a number") in found
+    assert (line("styles:"), "theme.styles.body", "must be a mapping of keys") in found
