@@ -3,6 +3,8 @@ without rendering a page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import jinja2
 
 from .compose import ComposeRequest, compose
@@ -13,13 +15,15 @@ from .project import Project
 from .templating import environment
 
 
-def _collect(problems: list[Problem], what: str, fn: object) -> object | None:
+def _collect(problems: list[Problem], what: str, fn: Any) -> Any:
     try:
         return fn()  # type: ignore[operator]
     except InputError as exc:
         problems.extend(exc.problems)
     except HandoutError as exc:
         problems.append(Problem(what, None, "", str(exc)))
+    except Exception as exc:  # a bug in a check must still end in a report, not a traceback
+        problems.append(Problem(what, None, "", f"internal error: {type(exc).__name__}: {exc}"))
     return None
 
 
@@ -38,12 +42,11 @@ def check_project(project: Project) -> list[Problem]:
                     problems, "fonts", lambda t=theme: register_families(t.fonts, project.fonts_dir)
                 )
     # every template, the shared ones and each brand's overrides, must at least parse
+    template_problems: list[Problem] = []
     template_dirs = [project.templates_dir] + [project.brands_dir / b for b in project.brands()]
     for directory in template_dirs:
         env = environment(directory, None)
-        for path in sorted(
-            directory.glob("*.j2" if directory != project.templates_dir else "**/*.j2")
-        ):
+        for path in sorted(directory.glob("**/*.j2")):
             if directory == project.templates_dir and project.brands_dir in path.parents:
                 continue
             name = path.relative_to(directory).as_posix()
@@ -51,26 +54,24 @@ def check_project(project: Project) -> list[Problem]:
                 env.parse(path.read_text(encoding="utf-8"), name=name, filename=str(path))
             except jinja2.TemplateSyntaxError as exc:
                 rel = path.relative_to(project.root)
-                problems.append(
+                template_problems.append(
                     Problem(str(rel), exc.lineno, "", f"template syntax error: {exc.message}")
                 )
-    # compose (not render) every topic with every brand: catches undefined names and bad output
-    if not problems:
+    problems += template_problems
+    # compose (not render) every valid topic with every valid brand in every edition: catches
+    # undefined names and malformed output in branches a single build would not reach
+    if not template_problems:
         catalog = load_catalog(project.locales_dir, SOURCE_LOCALE)
         for topic, handout in handouts.items():
             for brand_id, brand in brands.items():
                 if handout is None or brand is None:
                     continue
-                localized = localize(
-                    handout,
-                    catalog,
-                    SOURCE_LOCALE,  # type: ignore[arg-type]
-                    region=brand.region,
-                )  # type: ignore[attr-defined]
-                request = ComposeRequest(localized, brand, "standard", catalog)  # type: ignore[arg-type]
-                _collect(
-                    problems,
-                    f"{topic}/{brand_id}",
-                    lambda r=request: compose(r, templates_dir=project.templates_dir),
-                )
+                localized = localize(handout, catalog, SOURCE_LOCALE, region=brand.region)
+                for edition in project.editions():
+                    request = ComposeRequest(localized, brand, edition, catalog)
+                    _collect(
+                        problems,
+                        f"{topic}/{brand_id}/{edition}",
+                        lambda r=request: compose(r, templates_dir=project.templates_dir),
+                    )
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.field, p.message))

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__, catalogs
 from .build import Outcome, Selection, expand, run
 from .checks import check_project
-from .errors import HandoutError, InputError
+from .errors import HandoutError, InputError, SelectionError
 from .project import DEFAULT_BRAND, Project
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -91,6 +91,8 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         editions=_split(args.editions),
         papers=_split(args.papers),
     )
+    if args.out.exists() and not args.out.is_dir():
+        raise SelectionError(f"--out {args.out} is a file, not a folder")
     jobs = expand(project, selection)
     report = run(
         project, jobs, args.out, allow_incomplete=args.allow_incomplete, on_outcome=_print_outcome
@@ -169,8 +171,12 @@ def _list(project: Project) -> int:
     print("locales: ", ", ".join(project.locales()))
     brands = []
     for b in project.brands():
-        brand = project.brand(b)
         default = " (default)" if b == DEFAULT_BRAND else ""
+        try:
+            brand = project.brand(b)
+        except HandoutError:
+            brands.append(f"{b}{default} [invalid: see 'generate.py check']")
+            continue
         brands.append(f"{b}{default} [{brand.name}; paper {brand.paper}]")
     print("brands:  ", "; ".join(brands))
     print("editions:", ", ".join(project.editions()))

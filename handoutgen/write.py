@@ -11,6 +11,8 @@ from typing import Any
 
 MANIFEST = "manifest.json"
 MANIFEST_KEY = ("topic", "locale", "brand", "edition", "paper")
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -19,6 +21,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are for sharing
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -34,7 +37,13 @@ def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = data.get("leaflets", [])
-        return [e for e in entries if isinstance(e, dict)]
+        return [
+            e
+            for e in entries
+            if isinstance(e, dict)
+            and all(isinstance(e.get(k), str) for k in MANIFEST_KEY)
+            and isinstance(e.get("path"), str | None)
+        ]
     except (OSError, ValueError, AttributeError):
         return []
 
