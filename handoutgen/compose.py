@@ -128,7 +128,7 @@ def _brand_text(brand: Brand) -> SimpleNamespace:
         name=literal(brand.name),
         tagline=literal(brand.tagline or "") or None,
         address=tuple(literal(line) for line in brand.address),
-        phone=literal(brand.phone),
+        phone=literal(brand.phone).replace(" ", "\u00a0"),  # a number never splits over lines
         emergency_number=literal(brand.emergency_number),
         website=brand.website,
         email=brand.email,

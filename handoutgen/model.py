@@ -221,7 +221,7 @@ class Brand:
         """Values content strings may name as ``{placeholder}``."""
         return {
             "clinic_name": self.name,
-            "clinic_phone": self.phone,
+            "clinic_phone": self.phone.replace(" ", "\u00a0"),  # never split over two lines
             "clinic_website": self.website or "",
             "emergency_number": self.emergency_number,
         }
