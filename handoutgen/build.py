@@ -48,6 +48,7 @@ class Outcome:
     sha256: str | None = None
     warnings: tuple[str, ...] = ()
     reason: str | None = None
+    draft: bool = False  # built with --allow-incomplete: some strings in the source language
 
     def manifest_entry(self) -> dict[str, object]:
         j = self.job
@@ -62,6 +63,7 @@ class Outcome:
             "sha256": self.sha256,
             "status": self.status,
             "warnings": list(self.warnings),
+            "draft": self.draft,
         }
         if self.reason:
             entry["reason"] = self.reason
@@ -171,22 +173,18 @@ def build_one(
                 "supported by the renderer yet: the catalog is kept, no PDF is made"
             )
             return None, Outcome(job, "skipped", reason=reason)
-        request = ComposeRequest(
-            localized,
-            brand,
-            job.edition,
-            catalog,
-            draft=allow_incomplete and bool(localized.missing),
-        )
+        request = ComposeRequest(localized, brand, job.edition, catalog)
         document = compose(request, templates_dir=project.templates_dir)
+        # the release gate: every string this leaflet uses, content and template, translated
         missing = sorted(set(catalog.missing))
         if missing and not allow_incomplete:
+            examples = "; ".join(m.split("|")[0][:60] for m in missing[:3])
             reason = (
                 f"translation incomplete: {len(missing)} string(s) untranslated or fuzzy "
-                f"in locale {job.locale}, e.g. {missing[0][:70]!r}"
+                f"in {job.locale} (e.g. {examples}); --allow-incomplete builds a marked draft"
             )
             return None, Outcome(job, "skipped", reason=reason)
-        if missing and not request.draft:  # only template strings were missing: mark it too
+        if missing:  # a draft: the missing strings in the source language, marked on every page
             request = ComposeRequest(localized, brand, job.edition, catalog, draft=True)
             document = compose(request, templates_dir=project.templates_dir)
         rendered = render(document, theme, paper=job.paper, fonts_dir=project.fonts_dir)
@@ -200,7 +198,7 @@ def build_one(
     if missing:
         warnings += (f"draft: {len(missing)} string(s) printed in the source language",)
     digest = hashlib.sha256(rendered.pdf).hexdigest()
-    return rendered, Outcome(job, "built", rendered.pages, digest, warnings)
+    return rendered, Outcome(job, "built", rendered.pages, digest, warnings, draft=bool(missing))
 
 
 def run(
