@@ -83,7 +83,7 @@ class _Parser:
             cls = el.get("class", "body")
             if cls not in PARA_CLASSES:
                 self.fail(where, f"unknown paragraph class {cls!r}")
-            return [DocPara(self.inline(el, where), cls)]
+            return [DocPara(self.inline(el, where), cls, keep_with_next=el.get("keep") == "next")]
         if tag == "list":
             kind = el.get("kind", "bullets")
             items = tuple(self.inline(li, where) for li in el.findall("li"))

@@ -275,6 +275,7 @@ class DocHeading:
 class DocPara:
     text: Inline
     style: str = "body"
+    keep_with_next: bool = False  # an introduction stays on the page of what it introduces
 
 
 @dataclass(frozen=True)

@@ -340,7 +340,10 @@ class Builder:
                 style = "h2" if block.level <= 2 else "h3"
                 return [self.para(block.text, style, f"H{block.level}", parent)]
             case DocPara():
-                return [self.para(block.text, block.style, "P", parent)]
+                style: str | ParagraphStyle = block.style
+                if block.keep_with_next:
+                    style = self.styles.derive(block.style, keepWithNext=1)
+                return [self.para(block.text, style, "P", parent)]
             case DocList():
                 return self.item_list(block, parent)
             case DocDefinitions():
@@ -576,10 +579,12 @@ def _bind_headings(story: list[Flowable]) -> list[Flowable]:
     Platypus's keepWithNext does not reach into a KeepTogether, which strands the heading."""
     out: list[Flowable] = []
     for f in story:
-        prev = out[-1] if out else None
-        if isinstance(f, KeepTogether) and isinstance(prev, Tagged) and prev.getKeepWithNext():
-            out.pop()
-            f = KeepTogether([prev, *f._content])
+        if isinstance(f, KeepTogether):
+            lead: list[Flowable] = []  # a heading, then an introduction, ...
+            while out and isinstance(out[-1], Tagged) and out[-1].getKeepWithNext():
+                lead.insert(0, out.pop())
+            if lead:
+                f = KeepTogether([*lead, *f._content])
         out.append(f)
     return out
 
