@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from . import __version__
-from .compose import ComposeRequest, compose
 from .errors import HandoutError, InputError, SelectionError
-from .localize import SOURCE_LOCALE, localize
-from .model import Rendered
+from .localize import SOURCE_LOCALE, catalog_files
 from .project import DEFAULT_BRAND, STANDARD_EDITION, Project
-from .render import render
-from .write import write_atomic, write_manifest
+from .write import MANIFEST, read_manifest, remove_stale_temporaries, write_atomic, write_manifest
 
-Status = Literal["built", "skipped", "failed"]
+if TYPE_CHECKING:
+    from .model import Rendered
+
+Status = Literal["built", "up to date", "skipped", "failed"]
 
 
 @dataclass(frozen=True, order=True)
@@ -49,6 +49,8 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     reason: str | None = None
     draft: bool = False  # built with --allow-incomplete: some strings in the source language
+    inputs: str | None = None  # fingerprint of everything the leaflet was made from
+    size: int | None = None
 
     def manifest_entry(self) -> dict[str, object]:
         j = self.job
@@ -64,6 +66,8 @@ class Outcome:
             "status": self.status,
             "warnings": list(self.warnings),
             "draft": self.draft,
+            "inputs": self.inputs,
+            "size": self.size,
         }
         if self.reason:
             entry["reason"] = self.reason
@@ -74,13 +78,18 @@ class Outcome:
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     manifest: Path | None = None
+    interrupted: bool = False
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
     def ok(self) -> bool:
-        return self.count("failed") == 0
+        return self.count("failed") == 0 and not self.interrupted
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(o.warnings) for o in self.outcomes)
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,10 @@ def build_one(
     project: Project, job: Job, *, allow_incomplete: bool = False
 ) -> tuple[Rendered | None, Outcome]:
     """Run load -> validate -> localize -> compose -> render for one leaflet (no file I/O out)."""
+    from .compose import ComposeRequest, compose  # the heavy stages load only when building
+    from .localize import localize
+    from .render import render
+
     try:
         handout = project.handout(job.topic)
         brand = project.brand(job.brand)
@@ -201,29 +214,240 @@ def build_one(
     return rendered, Outcome(job, "built", rendered.pages, digest, warnings, draft=bool(missing))
 
 
+# --- the batch ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    out: Path
+    jobs: int = 1
+    allow_incomplete: bool = False
+    force: bool = False
+    shard: tuple[int, int] | None = None  # (index from 1, count)
+
+    @property
+    def manifest_name(self) -> str:
+        if self.shard is None:
+            return MANIFEST
+        return f"manifest.shard-{self.shard[0]}-of-{self.shard[1]}.json"
+
+
+def shard_of(jobs: Sequence[Job], index: int, count: int) -> list[Job]:
+    """The ``index``-th of ``count`` deterministic slices (1-based) of the sorted jobs: every job
+    is in exactly one slice, and slices differ in size by at most one."""
+    if not 1 <= index <= count:
+        raise SelectionError(f"--shard {index}/{count}: the index must be between 1 and {count}")
+    return sorted(jobs)[index - 1 :: count]
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(root: str) -> None:
+    """Each worker process loads the project (fonts, templates, catalogs) once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
+    _WORKER["project"] = Project(Path(root))
+
+
+def _work(job: Job, out: str, allow_incomplete: bool, inputs: str) -> Outcome:
+    """Build one leaflet and write it (in a worker, or in the parent when --jobs 1)."""
+    project = _WORKER["project"]
+    assert isinstance(project, Project)
+    rendered, outcome = build_one(project, job, allow_incomplete=allow_incomplete)
+    if rendered is not None:
+        try:
+            write_atomic(Path(out) / job.relpath, rendered.pdf)
+        except OSError as exc:
+            return Outcome(
+                job, "failed", reason=f"cannot write {job.relpath}: {exc}", inputs=inputs
+            )
+        return replace(outcome, inputs=inputs, size=len(rendered.pdf))
+    return replace(outcome, inputs=inputs)
+
+
+def _previous(out: Path, options: BatchOptions) -> dict[tuple[str, ...], dict[str, object]]:
+    entries = read_manifest(out) + (
+        read_manifest(out, options.manifest_name) if options.shard else []
+    )
+    return {
+        tuple(str(e[k]) for k in ("topic", "locale", "brand", "edition", "paper")): e
+        for e in entries
+    }
+
+
+def _up_to_date(entry: dict[str, object] | None, inputs: str, out: Path) -> bool:
+    if not entry or entry.get("inputs") != inputs:
+        return False
+    if entry.get("status") == "skipped":
+        return True
+    if entry.get("status") != "built" or not isinstance(entry.get("path"), str):
+        return False
+    path = out / str(entry["path"])
+    return path.is_file() and path.stat().st_size == entry.get("size")
+
+
 def run(
     project: Project,
-    jobs: Iterable[Job],
-    out_dir: Path,
+    jobs: Sequence[Job],
+    options: BatchOptions,
     *,
-    allow_incomplete: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Report:
-    """Build ``jobs`` into ``out_dir``; one failure never stops the others."""
+    """Build ``jobs`` into ``options.out``: unchanged leaflets are left alone, the rest are
+    built by ``options.jobs`` worker processes; one failure never stops the others. The manifest
+    is rewritten as results come in, so an interrupted run leaves a valid one and a rerun
+    resumes where it stopped."""
+    import signal
+    import time
+
+    from .inputs import Fingerprints
+
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)
+    if options.shard:
+        jobs = shard_of(jobs, *options.shard)
+    prints = Fingerprints(project.root)
+    previous = _previous(out, options)
     report = Report()
+    entries: dict[Job, dict[str, object]] = {}
+    todo: list[tuple[Job, str]] = []
     for job in jobs:
-        rendered, outcome = build_one(project, job, allow_incomplete=allow_incomplete)
-        if rendered is not None:
-            try:
-                write_atomic(out_dir / job.relpath, rendered.pdf)
-            except OSError as exc:
-                outcome = Outcome(job, "failed", reason=f"cannot write {job.relpath}: {exc}")
+        inputs = prints.job(
+            job.topic,
+            job.locale,
+            catalog_files(project.locales_dir, job.locale),
+            job.brand,
+            job.edition,
+            job.paper,
+        )
+        key = (job.topic, job.locale, job.brand, job.edition, job.paper)
+        old = previous.get(key)
+        if not options.force and _up_to_date(old, inputs, out):
+            assert old is not None
+            status = "up to date" if old.get("status") == "built" else "skipped"
+            outcome = Outcome(
+                job,
+                status,
+                int(old.get("pages") or 0),  # type: ignore[arg-type]
+                old.get("sha256"),
+                tuple(old.get("warnings") or ()),  # type: ignore[arg-type]
+                old.get("reason"),
+                bool(old.get("draft")),
+                inputs,  # type: ignore[arg-type]
+                old.get("size"),
+            )  # type: ignore[arg-type]
+            entries[job] = dict(old)
+            report.outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+        else:
+            todo.append((job, inputs))
+
+    last_save = time.monotonic()
+
+    def save() -> None:
+        report.manifest = write_manifest(
+            out, entries.values(), generator=f"handoutgen {__version__}", name=options.manifest_name
+        )
+
+    def record(outcome: Outcome) -> None:
+        nonlocal last_save
         report.outcomes.append(outcome)
+        entries[outcome.job] = outcome.manifest_entry()
         if on_outcome:
             on_outcome(outcome)
-    report.manifest = write_manifest(
-        out_dir,
-        (o.manifest_entry() for o in report.outcomes),
-        generator=f"handoutgen {__version__}",
-    )
+        if time.monotonic() - last_save > 2.0:  # checkpoint: survives a killed parent too
+            save()
+            last_save = time.monotonic()
+
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous_handler = signal.signal(signal.SIGTERM, terminate)
+    try:
+        if options.jobs <= 1 or len(todo) <= 1:
+            _WORKER.setdefault("project", project)
+            if _WORKER["project"] is not project:
+                _WORKER["project"] = project
+            for job, inputs in todo:
+                record(_work(job, str(out), options.allow_incomplete, inputs))
+        else:
+            _run_pool(project, todo, options, record)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+        save()
+        remove_stale_temporaries(out)
     return report
+
+
+def _run_pool(
+    project: Project,
+    todo: list[tuple[Job, str]],
+    options: BatchOptions,
+    record: Callable[[Outcome], None],
+) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("fork" if hasattr(__import__("os"), "fork") else "spawn")
+    executor = ProcessPoolExecutor(
+        max_workers=options.jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(str(project.root),),
+    )
+    pending: dict[Future[Outcome], Job] = {}
+    queue = list(todo)
+    try:
+        # keep a few jobs per worker in flight: enough to stay busy, few to cancel on Ctrl-C
+        while queue or pending:
+            while queue and len(pending) < options.jobs * 4:
+                job, inputs = queue.pop(0)
+                future = executor.submit(
+                    _work, job, str(options.out), options.allow_incomplete, inputs
+                )
+                pending[future] = job
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = pending.pop(future)
+                try:
+                    record(future.result())
+                except BrokenProcessPool:
+                    record(
+                        Outcome(
+                            job,
+                            "failed",
+                            reason="a worker process died (killed or out "
+                            "of memory); rerun to resume",
+                        )
+                    )
+                except Exception as exc:
+                    record(Outcome(job, "failed", reason=f"internal error: {exc}"))
+            if (
+                any(
+                    isinstance(f.exception(), BrokenProcessPool)
+                    for f in done
+                    if f.done() and not f.cancelled()
+                )
+                and queue
+            ):
+                executor.shutdown(wait=False, cancel_futures=True)
+                executor = ProcessPoolExecutor(
+                    max_workers=options.jobs,
+                    mp_context=context,
+                    initializer=_init_worker,
+                    initargs=(str(project.root),),
+                )
+    except KeyboardInterrupt:
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    else:
+        executor.shutdown(wait=True)

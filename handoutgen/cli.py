@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__, catalogs
-from .build import Outcome, Selection, expand, run
-from .checks import check_project
+from . import __version__
 from .errors import HandoutError, InputError, SelectionError
-from .project import DEFAULT_BRAND, Project
+
+if TYPE_CHECKING:  # the engine loads only when a command needs it: --help stays fast
+    from .build import Outcome, Report
+    from .project import Project
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,6 +47,30 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build incomplete translations as marked drafts instead of skipping",
     )
+    b.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes (default: the number of CPUs)",
+    )
+    b.add_argument(
+        "--force", action="store_true", help="rebuild leaflets whose inputs have not changed"
+    )
+    b.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    b.add_argument(
+        "--shard",
+        metavar="I/N",
+        type=_shard,
+        help="build only the I-th of N deterministic slices (1-based); each shard "
+        "writes manifest.shard-I-of-N.json, which 'manifest merge' folds together",
+    )
+    m = sub.add_parser("manifest", help="manifest tools").add_subparsers(
+        dest="manifest", required=True
+    )
+    merge = m.add_parser("merge", help="fold shard manifests in DIR into DIR/manifest.json")
+    merge.add_argument("dir", type=Path)
     sub.add_parser("check", help="validate every content, brand, theme and template file")
     i18n = sub.add_parser(
         "i18n", help="translation catalogs: extract, init, update, compile, stats, check"
@@ -66,24 +93,86 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _shard(value: str) -> tuple[int, int]:
+    try:
+        index, count = (int(v) for v in value.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected I/N, e.g. 2/4") from None
+    if not (count >= 1 and 1 <= index <= count):
+        raise argparse.ArgumentTypeError(f"{value}: need 1 <= I <= N")
+    return index, count
+
+
 def _split(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
+_MARKS = {
+    "built": "built     ",
+    "up to date": "up to date",
+    "skipped": "skipped   ",
+    "failed": "FAILED    ",
+}
+
+
 def _print_outcome(o: Outcome) -> None:
-    mark = {"built": "built  ", "skipped": "skipped", "failed": "FAILED "}[o.status]
-    detail = f"{o.job.relpath} ({o.pages} pages)" if o.status == "built" else ""
-    print(f"{mark} {o.job} {detail}".rstrip(), flush=True)
+    """One plain line per leaflet (logs, CI): status, leaflet, path or reason."""
+    detail = f"{o.job.relpath} ({o.pages} pages)" if o.status in ("built", "up to date") else ""
+    print(f"{_MARKS[o.status]} {o.job} {detail}".rstrip(), flush=True)
     if o.reason:
         for line in o.reason.splitlines():
-            print(f"        {line}", file=sys.stderr if o.status == "failed" else sys.stdout)
+            print(f"           {line}", file=sys.stderr if o.status == "failed" else sys.stdout)
     for w in o.warnings:
-        print(f"        warning: {w}")
+        print(f"           warning: {w}")
+
+
+class _Progress:
+    """A live progress bar on a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.counts = {k: 0 for k in _MARKS}
+
+    def __call__(self, o: Outcome) -> None:
+        self.counts[o.status] += 1
+        done = sum(self.counts.values())
+        width = 30
+        filled = int(width * done / max(self.total, 1))
+        c = self.counts
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}  built "
+            f"{c['built']}  up to date {c['up to date']}  skipped {c['skipped']}  "
+            f"failed {c['failed']} "
+        )
+        sys.stderr.flush()
+        if done == self.total:
+            sys.stderr.write("\n")
+
+
+def _summary(report: Report) -> None:
+    print("\nSummary")
+    for status in _MARKS:
+        chosen = [o for o in report.outcomes if o.status == status]
+        print(f"  {status:<11} {len(chosen):>5}")
+        if status in ("skipped", "failed"):
+            for o in chosen:
+                first = (o.reason or "").splitlines()[0] if o.reason else ""
+                print(f"      {o.job}: {first}")
+    warned = [o for o in report.outcomes if o.warnings]
+    if warned:
+        print(f"  warnings    {sum(len(o.warnings) for o in warned):>5}")
+        for o in warned:
+            for w in o.warnings:
+                print(f"      {o.job}: {w}")
+    if report.interrupted:
+        print("  interrupted: finished leaflets are kept; run the same command again to resume")
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
+    from .build import BatchOptions, Selection, expand, run
+
     selection = Selection(
         topics=args.topics or None,
         locales=_split(args.locales),
@@ -94,18 +183,33 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise SelectionError(f"--out {args.out} is a file, not a folder")
     jobs = expand(project, selection)
-    report = run(
-        project, jobs, args.out, allow_incomplete=args.allow_incomplete, on_outcome=_print_outcome
+    options = BatchOptions(
+        out=args.out,
+        jobs=max(1, args.jobs),
+        force=args.force,
+        allow_incomplete=args.allow_incomplete,
+        shard=args.shard,
     )
+    live = sys.stderr.isatty() and sys.stdout.isatty()
+    report = run(
+        project, jobs, options, on_outcome=_Progress(len(jobs)) if live else _print_outcome
+    )
+    _summary(report)
     print(
         f"\n{len(report.outcomes)} leaflet(s): {report.count('built')} built, "
-        f"{report.count('skipped')} skipped, {report.count('failed')} failed. "
-        f"Manifest: {report.manifest}"
+        f"{report.count('skipped')} skipped, {report.count('failed')} failed, "
+        f"{report.count('up to date')} up to date. Manifest: {report.manifest}"
     )
-    return EXIT_OK if report.ok else EXIT_FAILED
+    if report.interrupted:
+        return 130
+    if not report.ok or (args.strict and report.warnings):
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _check(project: Project) -> int:
+    from .checks import check_project
+
     problems = check_project(project)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -121,6 +225,8 @@ def _check(project: Project) -> int:
 
 
 def _i18n(project: Project, args: argparse.Namespace) -> int:
+    from . import catalogs
+
     root = project.root
     if args.i18n == "extract":
         path, count = catalogs.extract_pot(root)
@@ -167,6 +273,8 @@ def _i18n(project: Project, args: argparse.Namespace) -> int:
 
 
 def _list(project: Project) -> int:
+    from .project import DEFAULT_BRAND
+
     print("topics:  ", ", ".join(project.topics()))
     print("locales: ", ", ".join(project.locales()))
     brands = []
@@ -186,6 +294,8 @@ def _list(project: Project) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from .project import Project
+
     root = args.root or Path(__file__).resolve().parent.parent
     project = Project(root.resolve())
     try:
@@ -195,6 +305,12 @@ def main(argv: list[str] | None = None) -> int:
             return _list(project)
         if args.command == "i18n":
             return _i18n(project, args)
+        if args.command == "manifest":
+            from .write import merge_manifests
+
+            path, count = merge_manifests(args.dir, generator=f"handoutgen {__version__}")
+            print(f"merged {count} shard manifest(s) into {path}")
+            return EXIT_OK
         if args.command is None:
             args = _parser().parse_args(["build", *(argv or [])])
         return _build(project, args)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import jinja2
 import yaml
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -99,15 +100,27 @@ def extract(root: Path) -> list[Entry]:
     for options in options_map.values():
         options.setdefault("root", str(root))
     entries: dict[tuple[str | None, str], Entry] = {}
+    current = [""]
+
+    def visiting(filename: str, method: str, options: dict[str, Any]) -> None:
+        current[0] = filename
+
     found = extract_from_dir(
         str(root),
         method_map,
         options_map,
         keywords=KEYWORDS,
         comment_tags=COMMENT_TAGS,
+        callback=visiting,
         strip_comment_tags=True,
     )
-    for filename, lineno, message, comments, context in found:
+    try:
+        collected = list(found)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(
+            [Problem(current[0], exc.lineno, "", f"template syntax error: {exc.message}")]
+        ) from None
+    for filename, lineno, message, comments, context in collected:
         if isinstance(message, tuple):  # plural forms: not used by the leaflets yet
             message = message[0]
         key = (context, message)

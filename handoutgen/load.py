@@ -52,7 +52,9 @@ _SCALARS = {
 
 
 def _plain(node: yaml.Node, path: JsonPath, out: Sourced) -> Any:
-    out.lines[path] = node.start_mark.line + 1
+    # a block scalar (> or |) starts at its indicator; its text starts on the next line
+    block = isinstance(node, yaml.ScalarNode) and node.style in (">", "|")
+    out.lines[path] = node.start_mark.line + (2 if block else 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:

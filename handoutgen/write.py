@@ -32,35 +32,57 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
-    path = out_dir / MANIFEST
+def remove_stale_temporaries(out_dir: Path) -> int:
+    """Delete temporary files a killed run left behind (never a finished PDF)."""
+    removed = 0
+    for tmp in out_dir.rglob(".*.tmp"):
+        if tmp.is_file():
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _valid(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict)
+        and all(isinstance(entry.get(k), str) for k in MANIFEST_KEY)
+        and isinstance(entry.get("path"), str | None)
+    )
+
+
+def read_manifest(out_dir: Path, name: str = MANIFEST) -> list[dict[str, Any]]:
+    """The entries of ``DIR/<name>``; a missing or corrupt manifest reads as empty."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        entries = data.get("leaflets", [])
-        return [
-            e
-            for e in entries
-            if isinstance(e, dict)
-            and all(isinstance(e.get(k), str) for k in MANIFEST_KEY)
-            and isinstance(e.get("path"), str | None)
-        ]
+        data = json.loads((out_dir / name).read_text(encoding="utf-8"))
+        return [e for e in data.get("leaflets", []) if _valid(e)]
     except (OSError, ValueError, AttributeError):
         return []
 
 
-def write_manifest(out_dir: Path, entries: Iterable[dict[str, Any]], *, generator: str) -> Path:
-    """Merge ``entries`` into ``DIR/manifest.json``: a rebuilt leaflet replaces its old entry,
-    entries of other leaflets whose files still exist are kept."""
+def write_manifest(
+    out_dir: Path, entries: Iterable[dict[str, Any]], *, generator: str, name: str = MANIFEST
+) -> Path:
+    """Merge ``entries`` into ``DIR/<name>``: a rebuilt leaflet replaces its old entry, entries
+    of other leaflets whose files still exist are kept."""
     fresh = {tuple(e[k] for k in MANIFEST_KEY): e for e in entries}
     kept = [
         e
-        for e in read_manifest(out_dir)
-        if all(k in e for k in MANIFEST_KEY)
-        and tuple(e[k] for k in MANIFEST_KEY) not in fresh
+        for e in read_manifest(out_dir, name)
+        if tuple(e[k] for k in MANIFEST_KEY) not in fresh
         and (e.get("path") is None or (out_dir / e["path"]).is_file())
     ]
     leaflets = sorted([*kept, *fresh.values()], key=lambda e: tuple(e[k] for k in MANIFEST_KEY))
     body = {"generator": generator, "leaflets": leaflets}
-    path = out_dir / MANIFEST
+    path = out_dir / name
     write_atomic(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path
+
+
+def merge_manifests(out_dir: Path, *, generator: str) -> tuple[Path, int]:
+    """Fold every ``manifest.shard-*.json`` in ``out_dir`` into ``manifest.json``."""
+    shards = sorted(out_dir.glob("manifest.shard-*.json"))
+    entries = [e for shard in shards for e in read_manifest(out_dir, shard.name)]
+    path = write_manifest(out_dir, entries, generator=generator)
+    for shard in shards:
+        shard.unlink()
+    return path, len(shards)

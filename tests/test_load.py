@@ -78,7 +78,7 @@ def test_lines_map_gives_the_line_of_nested_items(tmp_path):
     assert src.lines[("sections", 0, "items", 0)] == 6
     assert src.lines[("sections", 0, "items", 1)] == 7
     assert src.lines[("sections", 1)] == 8
-    assert src.lines[("sections", 1, "text")] == 9
+    assert src.lines[("sections", 1, "text")] == 10  # a folded string: where its text starts
     assert src.data["sections"][1]["text"] == "folded text"
 
 
