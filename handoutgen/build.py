@@ -251,7 +251,7 @@ def _init_worker(root: str) -> None:
     _WORKER["project"] = Project(Path(root))
 
 
-def _work(job: Job, out: str, allow_incomplete: bool, inputs: str) -> Outcome:
+def _build_and_write(job: Job, out: str, allow_incomplete: bool, inputs: str) -> Outcome:
     """Build one leaflet and write it (in a worker, or in the parent when --jobs 1)."""
     project = _WORKER["project"]
     assert isinstance(project, Project)
@@ -265,6 +265,9 @@ def _work(job: Job, out: str, allow_incomplete: bool, inputs: str) -> Outcome:
             )
         return replace(outcome, inputs=inputs, size=len(rendered.pdf))
     return replace(outcome, inputs=inputs)
+
+
+_work = _build_and_write  # what workers run (a seam for fault-injection tests)
 
 
 def _previous(out: Path, options: BatchOptions) -> dict[tuple[str, ...], dict[str, object]]:

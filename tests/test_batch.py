@@ -1,0 +1,252 @@
+"""The batch: selection with globs, incremental rebuilds, shards, interruption, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from handoutgen.build import BatchOptions, Selection, expand, run, shard_of
+from handoutgen.cli import main
+from handoutgen.errors import SelectionError
+from handoutgen.project import Project
+
+from .conftest import ROOT
+
+
+def manifest(out: Path, name: str = "manifest.json") -> list[dict]:
+    return json.loads((out / name).read_text())["leaflets"]
+
+
+def test_selection_with_globs(project: Project):
+    jobs = expand(project, Selection(locales=["e*"], brands=["*"], papers=["a4", "a5"]))
+    assert {j.locale for j in jobs} == {"en", "es"}
+    assert {j.brand for j in jobs} == {"default", "example-clinic"}
+    assert {j.paper for j in jobs} == {"a4", "a5"}
+    assert len(jobs) == 8
+    everything = expand(project, Selection())
+    assert {(j.brand, j.paper) for j in everything} == {
+        ("default", "a4"),
+        ("example-clinic", "letter"),
+    }
+    assert {j.locale for j in everything} == set(project.locales())
+    assert {j.edition for j in expand(project, Selection(editions=["*"]))} == {
+        "standard",
+        "large-print",
+    }
+    with pytest.raises(SelectionError, match="no paper matches 'tabloid'"):
+        expand(project, Selection(papers=["tabloid"]))
+
+
+def test_shards_cover_every_job_exactly_once(project: Project):
+    jobs = expand(project, Selection(locales=["*"], brands=["*"], editions=["*"], papers=["*"]))
+    for count in (1, 2, 3, 7):
+        slices = [shard_of(jobs, i, count) for i in range(1, count + 1)]
+        flat = [j for s in slices for j in s]
+        assert sorted(flat) == sorted(jobs) and len(flat) == len(set(flat))
+        assert max(map(len, slices)) - min(map(len, slices)) <= 1
+        assert slices == [shard_of(list(reversed(jobs)), i, count) for i in range(1, count + 1)]
+
+
+def test_shard_manifests_merge_into_one(scratch: Project, tmp_path: Path):
+    out = tmp_path / "out"
+    for i in (1, 2):
+        code = main(
+            [
+                "--root",
+                str(scratch.root),
+                "build",
+                "--locale",
+                "en,de",
+                "--brand",
+                "*",
+                "--shard",
+                f"{i}/2",
+                "--jobs",
+                "1",
+                "--out",
+                str(out),
+            ]
+        )
+        assert code == 0
+    assert {len(manifest(out, f"manifest.shard-{i}-of-2.json")) for i in (1, 2)} == {2}
+    assert main(["--root", str(scratch.root), "manifest", "merge", str(out)]) == 0
+    merged = manifest(out)
+    assert len(merged) == 4 and not list(out.glob("manifest.shard-*"))
+
+
+def test_an_unchanged_leaflet_is_not_rebuilt_and_a_changed_catalog_rebuilds_only_its_own(
+    scratch: Project, tmp_path: Path
+):
+    out = tmp_path / "out"
+    jobs = expand(scratch, Selection(locales=["en", "es", "de"]))
+    first = run(scratch, jobs, BatchOptions(out=out))
+    assert first.count("built") == 3
+    mtimes = {e["locale"]: (out / e["path"]).stat().st_mtime_ns for e in manifest(out)}
+    again = run(scratch, jobs, BatchOptions(out=out))
+    assert again.count("up to date") == 3 and again.count("built") == 0
+    catalog = scratch.locales_dir / "de" / "LC_MESSAGES" / "handouts.po"
+    catalog.write_text(catalog.read_text().replace("Merkblatt", "Infoblatt", 1))
+    third = run(scratch, jobs, BatchOptions(out=out))
+    assert [o.job.locale for o in third.outcomes if o.status == "built"] == ["de"]
+    assert third.count("up to date") == 2
+    after = {e["locale"]: (out / e["path"]).stat().st_mtime_ns for e in manifest(out)}
+    assert after["en"] == mtimes["en"] and after["es"] == mtimes["es"]
+    assert after["de"] != mtimes["de"]
+    forced = run(scratch, jobs, BatchOptions(out=out, force=True))
+    assert forced.count("built") == 3
+    entry = manifest(out)[0]
+    assert len(entry["inputs"]) == 64 and entry["size"] > 1000
+
+
+def test_a_changed_template_or_brand_rebuilds_everything_it_touches(
+    scratch: Project, tmp_path: Path
+):
+    out = tmp_path / "out"
+    jobs = expand(scratch, Selection(brands=["*"]))
+    run(scratch, jobs, BatchOptions(out=out))
+    logo = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    logo.write_text(logo.read_text().replace("Nerve and muscle care", "Nerve care"))
+    report = run(scratch, jobs, BatchOptions(out=out))
+    assert [o.job.brand for o in report.outcomes if o.status == "built"] == ["example-clinic"]
+    disclaimer = scratch.templates_dir / "standard" / "disclaimer.xml.j2"
+    disclaimer.write_text(disclaimer.read_text().replace("general information", "general facts"))
+    assert run(scratch, jobs, BatchOptions(out=out)).count("built") == 2
+
+
+def test_parallel_build_gives_the_same_files_as_serial(project: Project, tmp_path: Path):
+    jobs = expand(project, Selection(locales=["en", "es", "tr", "de"], brands=["*"]))
+    serial = run(project, jobs, BatchOptions(out=tmp_path / "a", jobs=1))
+    parallel = run(project, jobs, BatchOptions(out=tmp_path / "b", jobs=2))
+    assert serial.count("built") == parallel.count("built") == 8
+    shas = [
+        {(e["locale"], e["brand"]): e["sha256"] for e in manifest(tmp_path / d)} for d in ("a", "b")
+    ]
+    assert shas[0] == shas[1]
+
+
+def test_exit_codes_and_summary(scratch: Project, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    assert main(["--root", str(scratch.root), "build", "--out", str(out), "-j", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "8 built, 2 skipped, 0 failed, 0 up to date" in text
+    assert "Summary" in text and "right-to-left" in text
+    assert main(["--root", str(scratch.root), "build", "--out", str(out)]) == 0
+    assert "0 built, 2 skipped, 0 failed, 8 up to date" in capsys.readouterr().out
+    # a warning fails the run only with --strict
+    assert (
+        main(
+            [
+                "--root",
+                str(scratch.root),
+                "build",
+                "--locale",
+                "es",
+                "--out",
+                str(out),
+                "--allow-incomplete",
+                "--strict",
+            ]
+        )
+        == 0
+    )  # complete: no warning
+    catalog = scratch.locales_dir / "es" / "LC_MESSAGES" / "handouts.po"
+    text = catalog.read_text()
+    catalog.write_text(text.replace('msgstr "Fuentes"', 'msgstr ""', 1))
+    args = [
+        "--root",
+        str(scratch.root),
+        "build",
+        "--locale",
+        "es",
+        "--out",
+        str(out),
+        "--allow-incomplete",
+    ]
+    assert main(args) == 0
+    assert main([*args, "--strict", "--force"]) == 1
+    brand = scratch.brands_dir / "default" / "brand.yaml"
+    brand.write_text(brand.read_text() + "oops: 1\n")
+    assert main(["--root", str(scratch.root), "build", "--out", str(out)]) == 1
+    assert "FAILED" in capsys.readouterr().out
+
+
+def test_an_interrupted_run_leaves_complete_pdfs_and_a_valid_manifest(
+    scratch: Project, tmp_path: Path
+):
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable,
+        str(ROOT / "generate.py"),
+        "--root",
+        str(scratch.root),
+        "build",
+        "--locale",
+        "*",
+        "--brand",
+        "*",
+        "--edition",
+        "*",
+        "--paper",
+        "*",
+        "-j",
+        "2",
+        "--out",
+        str(out),
+    ]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until some leaflets exist, then stop it
+        if len(list(out.rglob("*.pdf"))) >= 3:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _stdout, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr
+    assert process.returncode in (130, 0)  # 0 only if it finished before the signal
+    assert not list(out.rglob("*.tmp"))
+    entries = manifest(out)
+    built = [e for e in entries if e["status"] == "built"]
+    assert built
+    for e in built:
+        pdf = out / e["path"]
+        assert pdf.stat().st_size == e["size"]
+        assert len(PdfReader(pdf).pages) == e["pages"]
+    for pdf in out.rglob("*.pdf"):  # nothing half-written, even if not in the manifest yet
+        assert PdfReader(pdf).pages
+    total = len(
+        [
+            0
+            for _ in expand(
+                scratch, Selection(locales=["*"], brands=["*"], editions=["*"], papers=["*"])
+            )
+        ]
+    )
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{len(built)} up to date" in rerun.stdout
+    assert len(manifest(out)) == total
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to kill a worker")
+def test_a_killed_worker_fails_its_leaflet_not_the_batch(
+    project: Project, tmp_path: Path, monkeypatch
+):
+    from handoutgen import build
+
+    from ._faults import fragile_work
+
+    monkeypatch.setattr(build, "_work", fragile_work)
+    jobs = expand(project, Selection(locales=["en", "es", "de", "tr"]))
+    report = run(project, jobs, BatchOptions(out=tmp_path / "out", jobs=2))
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    assert failed and all("worker process died" in (o.reason or "") for o in failed)
+    assert report.count("built") + len(failed) == 4
+    assert not list((tmp_path / "out").rglob("*.tmp"))
