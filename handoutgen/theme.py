@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,23 @@ class Theme:
     boxes: dict[str, BoxColors]
     styles: dict[str, TextStyle]
     spacing: dict[str, float]
+    scripts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> font chain
+    hyphenation: dict[str, str] = field(default_factory=dict)  # language -> pyphen dictionary
+    cjk_wrap: tuple[str, ...] = ()  # languages broken between any two characters
+
+    def chain(self, lang: str, family: str) -> tuple[str, ...]:
+        """The font families that draw ``family`` text in locale ``lang`` (BCP-47), in order."""
+        parts = lang.split("-")
+        for key in ("-".join(parts[:2]), parts[0]):
+            if key in self.scripts and family == "sans":
+                return self.scripts[key]
+        return (family,)
+
+    def hyphenation_for(self, lang: str) -> str | None:
+        return self.hyphenation.get(lang) or self.hyphenation.get(lang.split("-")[0])
+
+    def cjk(self, lang: str) -> bool:
+        return lang.split("-")[0] in self.cjk_wrap
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +252,14 @@ def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
             bad(f"spacing.{key}", f"{value!r} is not a number")
         else:
             spacing[key] = float(value)
+    scripts: dict[str, tuple[str, ...]] = {}
+    for lang, chain in (data.get("scripts") or {}).items():
+        if not isinstance(chain, list) or not all(f in fonts for f in chain):
+            bad(f"scripts.{lang}", f"{chain!r} must be a list of font families from 'fonts'")
+        else:
+            scripts[str(lang)] = tuple(chain)
+    hyphenation = {str(k): str(v) for k, v in (data.get("hyphenation") or {}).items()}
+    cjk_wrap = tuple(str(x) for x in (data.get("cjk_wrap") or ()))
     if problems:
         raise InputError(problems)
     return Theme(
@@ -248,4 +273,7 @@ def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
         boxes=boxes,
         styles=styles,
         spacing=spacing,
+        scripts=scripts,
+        hyphenation=hyphenation,
+        cjk_wrap=cjk_wrap,
     )
