@@ -104,10 +104,22 @@ def _to_truetype(font: TTFont) -> TTFont:
 def cjk_characters() -> list[int]:
     import polib
 
+    import datetime
+
+    from babel import Locale
+    from babel.dates import format_date
+
     used: set[int] = set(CJK_PUNCT) | set(LATIN)
     for po in (ROOT / "locales").glob("zh*/LC_MESSAGES/handouts.po"):
+        locale = Locale.parse(po.parent.parent.name)
         for entry in polib.pofile(str(po)):
             used.update(ord(c) for c in entry.msgstr)
+        # what Babel prints for this locale: its own name and dates in every month
+        used.update(ord(c) for c in locale.get_display_name(locale) or "")
+        for month in range(1, 13):
+            day = datetime.date(2026, month, 28)
+            for form in ("short", "medium", "long", "full"):
+                used.update(ord(c) for c in format_date(day, form, locale=locale))
     return sorted(used)
 
 

@@ -17,7 +17,7 @@ from .project import DEFAULT_BRAND, STANDARD_EDITION, Project
 from .write import MANIFEST, read_manifest, remove_stale_temporaries, write_atomic, write_manifest
 
 if TYPE_CHECKING:
-    from .model import Rendered
+    from .model import Handout, Rendered
 
 Status = Literal["built", "up to date", "skipped", "failed"]
 
@@ -166,6 +166,21 @@ def expand(project: Project, sel: Selection) -> list[Job]:
     return sorted(jobs)
 
 
+def _string_sources(source: Handout, translated: Handout) -> dict[str, str]:
+    """Each printed content string -> where it came from: ``msgctxt`` (and file:line)."""
+    from .model import iter_strings
+
+    out = {}
+    for (context, original), (_, text) in zip(
+        iter_strings(source), iter_strings(translated), strict=True
+    ):
+        line = getattr(original, "line", None)
+        out[text.replace("**", "")] = (
+            f"msgctxt {context!r} ({source.path.name}:{line})" if line else f"msgctxt {context!r}"
+        )
+    return out
+
+
 def build_one(
     project: Project, job: Job, *, allow_incomplete: bool = False
 ) -> tuple[Rendered | None, Outcome]:
@@ -180,12 +195,6 @@ def build_one(
         theme = project.theme(job.brand, job.edition)
         catalog = project.catalog(job.locale)
         localized = localize(handout, catalog, job.locale, region=brand.region)
-        if localized.locale.direction == "rtl":
-            reason = (
-                f"right-to-left layout ({localized.locale.language_name}) is not "
-                "supported by the renderer yet: the catalog is kept, no PDF is made"
-            )
-            return None, Outcome(job, "skipped", reason=reason)
         request = ComposeRequest(localized, brand, job.edition, catalog)
         document = compose(request, templates_dir=project.templates_dir)
         # the release gate: every string this leaflet uses, content and template, translated
@@ -200,7 +209,10 @@ def build_one(
         if missing:  # a draft: the missing strings in the source language, marked on every page
             request = ComposeRequest(localized, brand, job.edition, catalog, draft=True)
             document = compose(request, templates_dir=project.templates_dir)
-        rendered = render(document, theme, paper=job.paper, fonts_dir=project.fonts_dir)
+        sources = _string_sources(handout, localized.handout)
+        rendered = render(
+            document, theme, paper=job.paper, fonts_dir=project.fonts_dir, sources=sources
+        )
     except InputError as exc:
         return None, Outcome(job, "failed", reason=str(exc))
     except HandoutError as exc:

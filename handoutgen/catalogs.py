@@ -171,12 +171,11 @@ def merge(
     marked fuzzy, with the source text that translation was made from in ``#|`` lines (kept
     until a translator clears the fuzzy flag, however many updates come in between)."""
     result = UpdateResult(locale)
-    current = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
-    spare = [
-        e
-        for e in po
-        if (e.msgctxt, e.msgid) not in {(t.msgctxt, t.msgid) for t in pot} and e.msgstr
-    ]
+    # exact matches, live entries first; an obsolete one comes back when its text does
+    current = {(e.msgctxt, e.msgid): e for e in po if e.obsolete}
+    current.update({(e.msgctxt, e.msgid): e for e in po if not e.obsolete})
+    wanted = {(t.msgctxt, t.msgid) for t in pot}
+    spare = [e for e in po if (e.msgctxt, e.msgid) not in wanted and e.msgstr]
     out = polib.POFile(wrapwidth=0)
     out.header, out.metadata = po.header, dict(po.metadata)
     for template in pot:

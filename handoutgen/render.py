@@ -17,7 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib import colors as rl_colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -53,6 +53,7 @@ from .model import (
     Inline,
     Rendered,
 )
+from .rtl import RTLParagraph, draw_text_line, text_line_width
 from .theme import MM, TextStyle, Theme
 
 PRODUCER = "handoutgen"
@@ -194,43 +195,75 @@ def _color(hex_value: str) -> rl_colors.Color:
 
 
 class Styles:
-    """Theme text styles as ReportLab ParagraphStyles (built once per theme and edition)."""
+    """Theme text styles as ReportLab ParagraphStyles for one locale: each style's family is
+    replaced by the locale's font chain, and line breaking follows the locale (hyphenation,
+    CJK rules, right-to-left alignment)."""
 
-    def __init__(self, theme: Theme) -> None:
+    def __init__(self, theme: Theme, lang: str = "en", direction: str = "ltr") -> None:
         self.theme = theme
+        self.lang = lang
+        self.rtl = direction == "rtl"
         self.para: dict[str, ParagraphStyle] = {}
-        body_font = font_name(theme.styles["body"].family, "regular")
+        self.chains: dict[str, tuple[str, ...]] = {}
+        body = theme.styles["body"]
+        body_font = font_name(self.chain(body.family)[0], "regular")
         for name, ts in theme.styles.items():
             self.para[name] = self._style(ts, body_font)
         indent = theme.spacing["list_indent"]
-        for name in ("list_item", "list_item_numbered"):
-            base = self.para["list_item"]
-            self.para[name] = ParagraphStyle(
-                name,
-                parent=base,
-                leftIndent=indent,
-                bulletIndent=0,
-                bulletFontName=base.fontName,
-                bulletFontSize=base.fontSize,
-            )
+        base = self.para["list_item"]
+        side = {"rightIndent": indent} if self.rtl else {"leftIndent": indent}
+        self.para["list_item"] = ParagraphStyle(
+            "list_item",
+            parent=base,
+            bulletIndent=0,
+            bulletFontName=base.fontName,
+            bulletFontSize=base.fontSize,
+            **side,
+        )
 
-    @staticmethod
-    def _style(ts: TextStyle, body_font: str) -> ParagraphStyle:
+    def chain(self, family: str) -> tuple[str, ...]:
+        return self.theme.chain(self.lang, family)
+
+    def _style(self, ts: TextStyle, body_font: str) -> ParagraphStyle:
+        theme = self.theme
+        family = self.chain(ts.family)[0]
+        weight = ts.weight if ts.weight in theme.fonts[family] else "regular"
+        extra: dict[str, Any] = {}
+        hyphenation = theme.hyphenation_for(self.lang)
+        if hyphenation:
+            extra["hyphenationLang"] = hyphenation
+            extra["uriWasteReduce"] = 0.3  # with hyphenation on, URLs break only at slashes
+        if theme.cjk(self.lang):
+            extra["wordWrap"] = "CJK"
+        elif self.lang.split("-")[0] in theme.scripts:
+            extra["shaping"] = 1  # complex left-to-right scripts (Devanagari ...)
         return ParagraphStyle(
             ts.name,
-            fontName=font_name(ts.family, ts.weight),
+            fontName=font_name(family, weight),
             fontSize=ts.size,
             leading=ts.leading,
             textColor=_color(ts.color),
             spaceBefore=ts.space_before,
             spaceAfter=ts.space_after,
-            alignment=TA_LEFT,
+            alignment=TA_RIGHT if self.rtl else TA_LEFT,
             allowWidows=0,
             allowOrphans=0,
             keepWithNext=1 if ts.name in ("h2", "h3") else 0,
             bulletFontName=body_font,
             splitLongWords=1,
+            **extra,
         )
+
+    def faces(self, style: ParagraphStyle) -> list[tuple[str, str]]:
+        """(regular, bold) font names of the chain that draws ``style``, in order."""
+        family = style.fontName.rsplit("-", 1)[0]
+        chain = self.chain("sans") if family in self.chain("sans") else (family,)
+        out = []
+        for fam in chain:
+            faces = self.theme.fonts[fam]
+            regular = font_name(fam, "regular")
+            out.append((regular, font_name(fam, "bold") if "bold" in faces else regular))
+        return out
 
     def derive(self, name: str, **changes: Any) -> ParagraphStyle:
         key = f"{name}|{sorted(changes.items())}"
@@ -239,11 +272,38 @@ class Styles:
         return self.para[key]
 
 
-def markup(spans: Inline, link_color: str) -> str:
-    """Spans -> ReportLab paragraph markup. All text is escaped here, and nowhere else."""
+def _runs(text: str, faces: list[tuple[str, str]], bold: bool) -> list[tuple[str, str]]:
+    """Split ``text`` into (font, text) runs: each character in the first font that has it."""
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        font = next(
+            (
+                f[1] if bold else f[0]
+                for f in faces
+                if ord(ch) in pdfmetrics.getFont(f[1] if bold else f[0]).face.charToGlyph
+            ),
+            faces[0][1] if bold else faces[0][0],
+        )
+        if runs and (runs[-1][0] == font or ch.isspace()):
+            runs[-1] = (runs[-1][0], runs[-1][1] + ch)
+        else:
+            runs.append((font, ch))
+    return runs
+
+
+def markup(spans: Inline, link_color: str, faces: list[tuple[str, str]] | None = None) -> str:
+    """Spans -> ReportLab paragraph markup. All text is escaped here, and nowhere else. With a
+    font chain, characters the first font lacks are set in the next font that has them."""
     out = []
     for span in spans:
-        text = escape(span.text)
+        if faces and len(faces) > 1:
+            primary = faces[0][1] if span.bold else faces[0][0]
+            text = "".join(
+                escape(t) if font == primary else f'<font face="{font}">{escape(t)}</font>'
+                for font, t in _runs(span.text, faces, span.bold)
+            )
+        else:
+            text = escape(span.text)
         if span.href:
             text = f'<a href={quoteattr(span.href)} color="{link_color}"><u>{text}</u></a>'
         if span.bold:
@@ -299,7 +359,37 @@ class Builder:
     ) -> Tagged:
         st = self.styles.para[style] if isinstance(style, str) else style
         node = Node(role, parent, title=plain_text(spans) if role in ("H1", "H2") else None)
-        return Tagged(Paragraph(markup(spans, self.link), st, **kw), node)
+        return Tagged(self.text(spans, st, **kw), node)
+
+    def text(
+        self,
+        spans: Inline,
+        style: ParagraphStyle,
+        *,
+        marker: str | None = None,
+        box: bool = False,
+        **kw: Any,
+    ) -> Flowable:
+        """The one place text becomes a flowable: a ReportLab Paragraph, or for right-to-left
+        locales an RTLParagraph (shaped, bidi-ordered, right-aligned, mirrored markers)."""
+        faces = self.styles.faces(style)
+        if self.styles.rtl:
+            return RTLParagraph(
+                spans,
+                style,
+                faces,
+                _color(self.link),
+                marker=marker,
+                box=self.theme.spacing["checkbox"] if box else None,
+            )
+        if box:
+            para = CheckItem(markup(spans, self.link, faces), style, bulletText=" ")
+            para.box_size = self.theme.spacing["checkbox"]
+            para.line_width = self.theme.spacing["checkbox_line"]
+            return para
+        if marker is not None:
+            kw["bulletText"] = marker
+        return Paragraph(markup(spans, self.link, faces), style, **kw)
 
     def block(self, block: DocBlock, parent: Node, width: float) -> list[Flowable]:
         sp = self.theme.spacing
@@ -308,13 +398,7 @@ class Builder:
                 return self.masthead(block, parent)
             case DocTitleBand():
                 node = Node("H1", parent, title=plain_text(block.title))
-                title = Tagged(
-                    Paragraph(
-                        markup(block.title, self.theme.colors["on_primary"]),
-                        self.styles.para["title"],
-                    ),
-                    node,
-                )
+                title = Tagged(self.text(block.title, self.styles.para["title"]), node)
                 pad = sp["band_padding"]
                 table = self.grid([[title]], colWidths=[width])
                 table.setStyle(
@@ -355,7 +439,10 @@ class Builder:
                     spaceAfter=sp["term_space_after"],
                     keepWithNext=1,
                 )
-                text_style = self.styles.derive("body", leftIndent=sp["list_indent"])
+                text_style = self.styles.derive(
+                    "body",
+                    **{"rightIndent" if self.styles.rtl else "leftIndent": sp["list_indent"]},
+                )
                 for term, text in block.items:
                     item = Node("LI", lnode)
                     out.append(self.para(term, term_style, "Lbl", item))
@@ -377,16 +464,8 @@ class Builder:
             node = Node("LI", lnode)
             if n == len(block.items):
                 style = last
-            text = markup(spans, self.link)
-            if checklist:
-                para: Paragraph = CheckItem(text, style, bulletText=" ")
-                para.box_size = self.theme.spacing["checkbox"]
-                para.line_width = self.theme.spacing["checkbox_line"]
-            elif block.kind == "steps":
-                para = Paragraph(text, style, bulletText=f"{n}.")
-            else:
-                para = Paragraph(text, style, bulletText="\u2022")
-            items.append(Tagged(para, node))
+            marker = None if checklist else f"{n}." if block.kind == "steps" else "\u2022"
+            items.append(Tagged(self.text(spans, style, marker=marker, box=checklist), node))
         return [KeepTogether(items)] if checklist else items
 
     def masthead(self, block: DocMasthead, parent: Node) -> list[Flowable]:
@@ -403,6 +482,9 @@ class Builder:
             widths.append(logo_width + sp["logo_gap"])
         cells.append(text)
         widths.append(self.width - sum(widths))
+        if self.styles.rtl:  # the logo on the right, the name to its left, right-aligned
+            cells.reverse()
+            widths.reverse()
         table = self.grid([cells], colWidths=widths)
         table.setStyle(
             TableStyle(
@@ -434,9 +516,21 @@ class Builder:
             TableStyle(
                 [
                     ("BACKGROUND", (0, 0), (-1, -1), _color(colors.background)),
-                    ("LINEBEFORE", (0, 0), (0, -1), bar, _color(colors.bar)),
-                    ("LEFTPADDING", (0, 0), (-1, -1), pad + bar),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    # the accent bar on the side where lines start: mirrored for RTL
+                    (
+                        "LINEAFTER" if self.styles.rtl else "LINEBEFORE",
+                        (0, 0),
+                        (0, -1),
+                        bar,
+                        _color(colors.bar),
+                    ),
+                    (
+                        "RIGHTPADDING" if self.styles.rtl else "LEFTPADDING",
+                        (0, 0),
+                        (-1, -1),
+                        pad + bar,
+                    ),
+                    ("LEFTPADDING" if self.styles.rtl else "RIGHTPADDING", (0, 0), (-1, -1), pad),
                     ("TOPPADDING", (0, 0), (-1, -1), pad),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 3),
                 ]
@@ -461,6 +555,9 @@ class Builder:
         top = len(rows)  # index of the header row
         rows.append([self.para(c, "table_header", "TH", node) for c in block.header])
         rows += [[self.para(c, "table_cell", "TD", node) for c in row] for row in block.rows]
+        if self.styles.rtl:  # columns run right to left
+            rows = [list(reversed(r)) if i >= top else r for i, r in enumerate(rows)]
+            col_widths.reverse()
         table = self.grid(rows, colWidths=col_widths, repeatRows=top + 1, splitByRow=1)
         pad = sp["table_padding"]
         commands: list[tuple[Any, ...]] = [
@@ -529,41 +626,56 @@ def _furniture_painter(
     head = theme.styles["running_header"]
     draft = theme.styles["draft_mark"]
     rule = _color(theme.colors["rule"])
+    rtl = styles.rtl
+
+    def faces(style: TextStyle) -> list[str]:
+        return [
+            font_name(f, style.weight if style.weight in theme.fonts[f] else "regular")
+            for f in styles.chain(style.family)
+        ]
+
+    def line(text: str, x: float, y: float, align: str, style: TextStyle) -> None:
+        draw_text_line(canv_ref[0], text, x, y, align, faces(style), style.size, rtl)
+
+    canv_ref: list[Canvas] = []
 
     def paint(canv: Canvas, page: int, pages: int) -> None:
+        canv_ref[:] = [canv]
         canv.setLineWidth(theme.spacing["rule_width"])
         canv.setStrokeColor(rule)
         # footer: a rule, then left / centre / right on one line (two if they do not fit)
         y_rule = bottom + theme.footer - 2
         canv.line(left, y_rule, width - right, y_rule)
-        fn = font_name(foot.family, foot.weight)
-        canv.setFont(fn, foot.size)
         canv.setFillColor(_color(foot.color))
         center = furniture.footer_center.replace("{page}", str(page)).replace("{pages}", str(pages))
         y = y_rule - foot.leading
         parts = [
-            canv.stringWidth(s, fn, foot.size)
+            text_line_width(s, faces(foot), foot.size, rtl)
             for s in (furniture.footer_left, center, furniture.footer_right)
         ]
         frame_w = width - left - right
-        canv.drawString(left, y, furniture.footer_left)
-        canv.drawRightString(width - right, y, furniture.footer_right)
+        # mirrored for right-to-left: the leaflet code starts where lines start
+        start, end = ("right", "left") if rtl else ("left", "right")
+        edge = {"left": left, "right": width - right}
+        line(furniture.footer_left, edge[start], y, start, foot)
+        line(furniture.footer_right, edge[end], y, end, foot)
         center_x = left + frame_w / 2
         gap = foot.size
         fits = (
-            center_x - parts[1] / 2 >= left + parts[0] + gap
-            and center_x + parts[1] / 2 <= width - right - parts[2] - gap
+            center_x - parts[1] / 2 >= left + max(parts[0], parts[2]) + gap
+            and center_x + parts[1] / 2 <= width - right - max(parts[0], parts[2]) - gap
         )
-        canv.drawCentredString(center_x, y if fits else y - foot.leading, center)
+        line(center, center_x, y if fits else y - foot.leading, "centre", foot)
         if furniture.draft_mark:
-            canv.setFont(font_name(draft.family, draft.weight), draft.size)
             canv.setFillColor(_color(draft.color))
-            canv.drawCentredString(left + frame_w / 2, y_rule + 3, furniture.draft_mark)
-        if page > 1:  # slim running header
+            line(furniture.draft_mark, left + frame_w / 2, y_rule + 3, "centre", draft)
+        if page > 1:  # slim running header, cut to the width of the page
             y_head = height - top - head.size
-            canv.setFont(font_name(head.family, head.weight), head.size)
             canv.setFillColor(_color(head.color))
-            canv.drawString(left, y_head, furniture.running_header)
+            text = furniture.running_header
+            while text and text_line_width(text, faces(head), head.size, rtl) > frame_w:
+                text = text[:-2].rstrip() + "…"
+            line(text, edge[start], y_head, start, head)
             canv.line(
                 left,
                 height - top - theme.header + 2,
@@ -645,25 +757,30 @@ def _texts(block: DocBlock) -> Iterator[tuple[str, Inline]]:
                     yield "table_cell", cell
 
 
-def missing_glyphs(document: Document, theme: Theme) -> list[str]:
-    """Every character that the font drawing it lacks, named by code point and Unicode name,
-    with the font and the text it sits in. ReportLab would draw nothing there, silently."""
+def missing_glyphs(
+    document: Document, theme: Theme, sources: dict[str, str] | None = None
+) -> list[str]:
+    """Every character that no font of its chain has, named by code point and Unicode name,
+    with the locale, the font, and where the text came from (``sources`` maps a string to its
+    msgctxt or file:line). ReportLab would otherwise draw nothing there, silently."""
+    lang = document.meta.lang
     found: dict[tuple[str, str], str] = {}
+    sources = sources or {}
 
     def check(text: str, family: str, weight: str) -> None:
-        face = pdfmetrics.getFont(font_name(family, weight)).face
-        cmap = face.charToGlyph
+        chain = theme.chain(lang, family)
+        names = [font_name(f, weight if weight in theme.fonts[f] else "regular") for f in chain]
+        cmaps = [pdfmetrics.getFont(n).face.charToGlyph for n in names]
         for ch in text:
-            if ch not in "\n\t" and ord(ch) not in cmap:
-                found.setdefault((ch, font_name(family, weight)), text)
+            if ch not in "\n\t" and not any(ord(ch) in cmap for cmap in cmaps):
+                found.setdefault((ch, " > ".join(names)), text)
 
     for block in document.blocks:
         for style_name, spans in _texts(block):
             style = theme.styles[style_name]
             for span in spans:
                 bold = span.bold or style.weight in ("bold", "bold_italic")
-                weight = "bold" if bold and "bold" in theme.fonts[style.family] else style.weight
-                check(span.text, style.family, weight)
+                check(span.text, style.family, "bold" if bold else style.weight)
     furniture = document.furniture
     for style_name, text in (
         ("footer", furniture.footer_left),
@@ -674,21 +791,37 @@ def missing_glyphs(document: Document, theme: Theme) -> list[str]:
     ):
         style = theme.styles[style_name]
         check(text, style.family, style.weight)
+
+    def origin(ch: str, text: str) -> str:
+        for source, where in sources.items():
+            if ch in source and (source in text or text in source):
+                return where
+        return next(
+            (where for source, where in sources.items() if ch in source), "template or brand text"
+        )
+
     return [
-        f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')} is not in font {font} "
-        f"(lang {document.meta.lang}), in {text[:60]!r}"
-        for (ch, font), text in sorted(found.items())
+        f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')} is in no font of "
+        f"locale {lang} ({fonts}), from {origin(ch, text)}: {text[:50]!r}"
+        for (ch, fonts), text in sorted(found.items())
     ]
 
 
-def render(document: Document, theme: Theme, *, paper: str, fonts_dir: Path) -> Rendered:
+def render(
+    document: Document,
+    theme: Theme,
+    *,
+    paper: str,
+    fonts_dir: Path,
+    sources: dict[str, str] | None = None,
+) -> Rendered:
     """Lay out ``document`` on ``paper`` and return the PDF bytes, page count and structure.
     Raises RenderError, before drawing anything, if a character has no glyph in its font."""
     register_families(theme.fonts, fonts_dir)
-    gaps = missing_glyphs(document, theme)
+    gaps = missing_glyphs(document, theme, sources)
     if gaps:
         raise RenderError("missing glyphs:\n" + "\n".join(gaps))
-    styles = Styles(theme)
+    styles = Styles(theme, document.meta.lang, document.meta.direction)
     page_size = theme.papers[paper]
     width, height = page_size
     top, right, bottom, left = theme.margins
