@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from reportlab.lib import colors as rl_colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -312,6 +313,47 @@ def markup(spans: Inline, link_color: str, faces: list[tuple[str, str]] | None =
     return "".join(out)
 
 
+def _line_text(line: Any) -> str:
+    if hasattr(line, "words"):
+        return "".join(getattr(w, "text", "") for w in line.words)
+    if isinstance(line, tuple) and len(line) > 1:
+        return "".join(line[1])
+    return ""
+
+
+# marks that never start a line: ReportLab's list plus full-width colon and semicolon
+_CANNOT_START = ALL_CANNOT_START + "\uff1a\uff1b\uff01\uff1f\uff0c\uff0e\uff09\u3001\u3002"
+
+
+class CJKParagraph(Paragraph):
+    """ReportLab's CJK wrapping hangs one closing mark at a line end but not two ("）。"):
+    when a line would start with a mark that must not start a line, the line before it is
+    re-broken one character shorter."""
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]
+        for _ in range(12):
+            result = super().breakLinesCJK(list(widths))
+            texts = [_line_text(line) for line in result.lines]
+            bad = next(
+                (
+                    n
+                    for n in range(1, len(texts))
+                    if texts[n][:1] and texts[n][0] in _CANNOT_START
+                ),
+                None,
+            )
+            if bad is None or not texts[bad - 1]:
+                return result
+            while len(widths) < bad:
+                widths.append(widths[-1])
+            last = texts[bad - 1][-1]
+            widths[bad - 1] -= (
+                pdfmetrics.stringWidth(last, self.style.fontName, self.style.fontSize) + 0.5
+            )
+        return result
+
+
 class CheckItem(Paragraph):
     """A list item paragraph whose marker is an empty tick box drawn beside its first line."""
 
@@ -389,7 +431,8 @@ class Builder:
             return para
         if marker is not None:
             kw["bulletText"] = marker
-        return Paragraph(markup(spans, self.link, faces), style, **kw)
+        cls = CJKParagraph if self.theme.cjk(self.styles.lang) else Paragraph
+        return cls(markup(spans, self.link, faces), style, **kw)
 
     def block(self, block: DocBlock, parent: Node, width: float) -> list[Flowable]:
         sp = self.theme.spacing
