@@ -336,11 +336,7 @@ class CJKParagraph(Paragraph):
             result = super().breakLinesCJK(list(widths))
             texts = [_line_text(line) for line in result.lines]
             bad = next(
-                (
-                    n
-                    for n in range(1, len(texts))
-                    if texts[n][:1] and texts[n][0] in _CANNOT_START
-                ),
+                (n for n in range(1, len(texts)) if texts[n][:1] and texts[n][0] in _CANNOT_START),
                 None,
             )
             if bad is None or not texts[bad - 1]:

@@ -161,8 +161,16 @@ def display_runs(
         if level % 2 and not any(unicodedata.bidirectional(c) in _STRONG_RTL for c in text):
             # neutral characters in a right-to-left run: display order, mirrored brackets
             text = "".join(MIRRORED.get(c, c) for c in reversed(text))
-        out.append((shapeStr(text, piece.font, size), piece.font, piece.href))
+        out.append((_shape(text, piece.font, size), piece.font, piece.href))
     return out
+
+
+def _shape(text: str, font: str, size: float) -> str:
+    """Shape text that needs it (right-to-left letters, combining marks); leave Latin,
+    digits and punctuation as they are, so they stay plain, searchable text in the PDF."""
+    if any(unicodedata.bidirectional(c) in _STRONG_RTL or unicodedata.combining(c) for c in text):
+        return shapeStr(text, font, size)
+    return text
 
 
 def _run_width(run: tuple[str, str, str | None], size: float) -> float:
@@ -381,7 +389,7 @@ def _line_runs(
             runs[-1] = (piece.font, runs[-1][1] + chunk)
         else:
             runs.append((piece.font, chunk))
-    return [(shapeStr(t, f, size), f, None) for f, t in runs]
+    return [(_shape(t, f, size), f, None) for f, t in runs]
 
 
 def draw_text_line(
