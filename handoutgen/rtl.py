@@ -227,7 +227,7 @@ class RTLParagraph(Flowable):
                     part,
                     font,
                     span.href,
-                    pdfmetrics.stringWidth(shapeStr(part, font, size), font, size),
+                    pdfmetrics.stringWidth(_shape(part, font, size), font, size),
                 )
                 if open_word and words:
                     words[-1].append(piece)
@@ -367,7 +367,7 @@ class RTLParagraph(Flowable):
             font = pick_font(self.marker, self._chain(False))
             canv.setFont(font, style.bulletFontSize)
             canv.drawRightString(
-                self.width, baseline, shapeStr(self.marker, font, style.bulletFontSize)
+                self.width, baseline, _shape(self.marker, font, style.bulletFontSize)
             )
 
 
