@@ -1,0 +1,218 @@
+"""Every script prints right: right-to-left order and mirroring, CJK breaking, font chains,
+nothing outside the frame, and a missing glyph is an error, never a blank."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pdfplumber
+import polib
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from handoutgen.build import Job, build_one
+from handoutgen.project import Project
+from handoutgen.rtl import bidi_levels
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def built(project: Project) -> dict[tuple[str, str], bytes]:
+    """Every shipped locale, both brands on their own paper (A4 and Letter)."""
+    out = {}
+    for locale in project.locales():
+        for brand, paper in (("default", "a4"), ("example-clinic", "letter")):
+            rendered, outcome = build_one(
+                project, Job("neuromyotonia", locale, brand, "standard", paper)
+            )
+            assert rendered is not None, f"{locale}/{brand}: {outcome.reason}"
+            out[(locale, brand)] = rendered.pdf
+    return out
+
+
+def chunks(pdf: bytes, page: int) -> list[tuple[float, float, str]]:
+    """(x, y, text) of every string drawn on a page, in content-stream order."""
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            found.append((tm[4] + cm[4], tm[5] + cm[5], text.strip()))
+
+    PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+def test_every_shipped_locale_is_built_and_checked_here(project: Project):
+    assert {"en", "es", "de", "tr", "ar", "he", "zh-Hans"} <= set(project.locales())
+
+
+@pytest.mark.parametrize("locale", ["ar", "he"])
+def test_numbers_read_left_to_right_inside_right_to_left_lines(built, locale):
+    """'... 40 to 45 in every 100 ...': drawn right to left, each number left to right."""
+    drawn = chunks(built[(locale, "default")], 0)
+    rows: dict[float, dict[str, float]] = {}
+    for x, y, text in drawn:
+        rows.setdefault(round(y), {})[text] = x
+    row = next(
+        r
+        for r in rows.values()
+        if {"40", "45", "100"} <= set(r)
+        or {"-40", "45", "100"} <= set(r)
+        or (any(k.endswith("40") for k in r) and "45" in r and "100" in r)
+    )
+    x40 = next(x for text, x in row.items() if text.endswith("40"))
+    assert x40 > row["45"] > row["100"]
+    latin = [text for _x, _y, text in drawn]
+    assert "CASPR2" in latin  # a Latin word keeps its own left-to-right order
+
+
+def test_hebrew_words_are_drawn_in_reverse_reading_order(built, project: Project):
+    """Reading a Hebrew line right to left gives the catalog's words in their order."""
+    catalog = polib.pofile(str(project.locales_dir / "he" / "LC_MESSAGES" / "handouts.po"))
+    heading = next(e.msgstr for e in catalog if e.msgctxt == "neuromyotonia/causes/heading")
+    drawn = chunks(built[("he", "default")], 0)
+    by_line: dict[int, list[tuple[float, str]]] = {}
+    for x, y, text in drawn:
+        by_line.setdefault(round(y), []).append((x, text))
+    ligatures = str.maketrans(
+        {"\u05f0": "\u05d5\u05d5", "\u05f1": "\u05d5\u05d9", "\u05f2": "\u05d9\u05d9"}
+    )  # shaping joins יי, וו, וי
+    lines = [
+        " ".join(t for _x, t in sorted(items, reverse=True)).translate(ligatures)
+        for items in by_line.values()
+    ]
+    assert any(heading.replace("?", "") in line.replace("?", "") for line in lines), heading
+
+
+def test_bidi_levels_isolate_latin_and_number_runs():
+    text = "נוטלים 500 mg (EMG) ביום."
+    levels = bidi_levels(text)
+    start = text.index("500 mg")
+    assert levels[start : start + 6] == [2, 2, 2, 2, 2, 2]
+    assert levels[text.index("(")] == levels[text.index(")")] == 2  # the pair goes with EMG
+    assert levels[text.index("נ")] == 1 and levels[-1] == 1  # the full stop ends the RTL line
+
+
+def _bar_columns(pdf: bytes, page: int, rgb: tuple[int, int, int]) -> list[int]:
+    image = pdfium.PdfDocument(pdf)[page].render(scale=1).to_pil().convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    return [
+        x
+        for x in range(width)
+        for y in range(0, height, 4)
+        if max(abs(a - b) for a, b in zip(pixels[x, y], rgb, strict=True)) < 12
+    ]
+
+
+@pytest.mark.parametrize(("locale", "side"), [("en", "left"), ("ar", "right"), ("he", "right")])
+def test_callout_accent_bars_sit_where_lines_start(built, locale, side):
+    pdf = built[(locale, "default")]
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    page = next(p for p in range(pages) if _bar_columns(pdf, p, (0xB0, 0x00, 0x20)))
+    xs = _bar_columns(pdf, page, (0xB0, 0x00, 0x20))  # the urgent box's bar
+    width = pdfium.PdfDocument(pdf)[page].get_width()
+    middle = (min(xs) + max(xs)) / 2
+    assert (middle < width / 2) == (side == "left")
+
+
+@pytest.mark.parametrize("locale", ["ar", "he"])
+def test_lists_tables_and_footer_are_mirrored(built, locale):
+    pdf = built[(locale, "default")]
+    reader = PdfReader(io.BytesIO(pdf))
+    width = float(reader.pages[0].mediabox.width)
+    every = [(p, x, y, t) for p in range(len(reader.pages)) for x, y, t in chunks(pdf, p)]
+    bullets = [x for _p, x, _y, t in every if t == "•"]
+    assert bullets and min(bullets) > width / 2  # bullets on the right
+    ivig = [x for _p, x, _y, t in every if "IVIG" in t]
+    assert ivig and max(ivig) > width / 2  # the treatment column is the right-hand one
+    code = [x for _p, x, _y, t in every if t.startswith("NEU-001")]
+    assert code and min(code) > width / 2  # the leaflet code starts the footer, on the right
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "de", "tr", "ar", "he", "zh-Hans"])
+def test_nothing_is_drawn_outside_the_frame(built, locale):
+    for brand in ("default", "example-clinic"):
+        with pdfplumber.open(io.BytesIO(built[(locale, brand)])) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                outside = [
+                    c["text"]
+                    for c in page.chars
+                    if c["x0"] < 12 * MM - 0.5
+                    or c["x1"] > page.width - 12 * MM + 0.5
+                    or c["top"] < 12 * MM - 0.5
+                    or c["bottom"] > page.height - 12 * MM + 0.5
+                ]
+                assert not outside, f"{locale}/{brand} page {number}: {''.join(outside)[:40]}"
+
+
+def test_chinese_lines_never_start_with_closing_punctuation(built):
+    for brand in ("default", "example-clinic"):
+        with pdfplumber.open(io.BytesIO(built[("zh-Hans", brand)])) as pdf:
+            for page in pdf.pages:
+                rows: dict[int, list[dict]] = {}
+                for c in page.chars:
+                    rows.setdefault(round(c["top"]), []).append(c)
+                for row in rows.values():
+                    first = min(row, key=lambda c: c["x0"])["text"]
+                    assert first not in "。，、；：！？）", f"a line starts with {first}"
+
+
+def test_each_script_is_set_in_its_own_embedded_font(built):
+    expected = {
+        "ar": "NotoSansArabic",
+        "he": "NotoSansHebrew",
+        "zh-Hans": "NotoSansCJK",
+        "de": "NotoSans-",
+    }
+    for locale, font in expected.items():
+        names = {
+            str(f.get_object()["/BaseFont"])
+            for page in PdfReader(io.BytesIO(built[(locale, "default")])).pages
+            for f in page["/Resources"]["/Font"].values()
+        }
+        assert any(font in name for name in names), (locale, names)
+        assert all("+" in name for name in names)  # subsets, all embedded
+
+
+def _with_translation(scratch: Project, locale: str, context: str, text: str) -> None:
+    path = scratch.locales_dir / locale / "LC_MESSAGES" / "handouts.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    next(e for e in catalog if e.msgctxt == context).msgstr = text
+    catalog.save()
+
+
+def test_a_character_no_font_has_is_an_error_naming_it_and_its_source(scratch: Project):
+    _with_translation(scratch, "es", "neuromyotonia/causes/heading", "¿Qué lo causa? தமிழ்")
+    rendered, outcome = build_one(scratch, Job("neuromyotonia", "es", "default", "standard", "a4"))
+    assert rendered is None and outcome.status == "failed"
+    reason = outcome.reason or ""
+    assert "U+0BA4 TAMIL LETTER TA is in no font of locale es" in reason
+    assert "sans-bold" in reason
+    assert "msgctxt 'neuromyotonia/causes/heading' (neuromyotonia.yaml:" in reason
+
+
+def test_a_devanagari_locale_is_shaped_with_its_configured_font(scratch: Project):
+    source = scratch.locales_dir / "es" / "LC_MESSAGES"
+    target = scratch.locales_dir / "hi" / "LC_MESSAGES"
+    shutil.copytree(source, target)
+    catalog = polib.pofile(str(target / "handouts.po"), wrapwidth=0)
+    catalog.metadata["Language"] = "hi"
+    catalog.save()
+    _with_translation(scratch, "hi", "neuromyotonia/title", "न्यूरोमायोटोनिया (आइज़ैक्स सिंड्रोम)")
+    rendered, outcome = build_one(scratch, Job("neuromyotonia", "hi", "default", "standard", "a4"))
+    assert rendered is not None, outcome.reason
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for page in PdfReader(io.BytesIO(rendered.pdf)).pages
+        for f in page["/Resources"]["/Font"].values()
+    }
+    assert any("NotoSansDevanagari" in f for f in fonts)
+
+
+def test_german_hyphenation_is_configured_and_keeps_words_inside(built):
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(built[("de", "default")])).pages)
+    assert "-\n" in text  # some long words are hyphenated at line ends
