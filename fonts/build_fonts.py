@@ -32,15 +32,25 @@ from fontTools.ttLib import TTFont, newTable
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LATIN = [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2030), 0x2022, 0x2026, 0x20AC]
-CJK_PUNCT = [*range(0x3000, 0x3020), *range(0xFF01, 0xFF5F), 0x00B7, 0x2014, 0x2018, 0x2019,
-             0x201C, 0x201D, 0x2026]
+CJK_PUNCT = [
+    *range(0x3000, 0x3020),
+    *range(0xFF01, 0xFF5F),
+    0x00B7,
+    0x2014,
+    0x2018,
+    0x2019,
+    0x201C,
+    0x201D,
+    0x2026,
+]
 
 
 def fetch(debs: Path) -> Path:
     """Download and unpack the Debian font packages into ``debs``."""
     debs.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["apt-get", "download", "fonts-noto-core", "fonts-noto-cjk"], cwd=debs,
-                   check=True)
+    subprocess.run(
+        ["apt-get", "download", "fonts-noto-core", "fonts-noto-cjk"], cwd=debs, check=True
+    )
     for deb in debs.glob("*.deb"):
         subprocess.run(["dpkg-deb", "-x", str(deb), str(debs / "x")], check=True)
     return debs / "x" / "usr" / "share" / "fonts"
@@ -63,8 +73,7 @@ def merged_scripts(noto: Path) -> None:
             latin = Path(tmp) / f"latin-{weight}.ttf"
             _subset(TTFont(noto / f"NotoSans-{weight}.ttf"), LATIN).save(latin)
             for script in ("Arabic", "Hebrew"):
-                merged = Merger().merge([str(noto / f"NotoSans{script}-{weight}.ttf"),
-                                         str(latin)])
+                merged = Merger().merge([str(noto / f"NotoSans{script}-{weight}.ttf"), str(latin)])
                 merged.save(HERE / f"NotoSans{script}Plus-{weight}.ttf")
 
 
@@ -86,10 +95,21 @@ def _to_truetype(font: TTFont) -> TTFont:
     font["maxp"] = newTable("maxp")
     maxp = font["maxp"]
     maxp.tableVersion = 0x00010000
-    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-                 "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
-                 "maxComponentElements", "maxPoints", "maxContours", "maxCompositePoints",
-                 "maxCompositeContours", "maxComponentDepth"):
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+        "maxPoints",
+        "maxContours",
+        "maxCompositePoints",
+        "maxCompositeContours",
+        "maxComponentDepth",
+    ):
         setattr(maxp, attr, 0)
     maxp.maxZones = 1
     maxp.numGlyphs = len(glyf.glyphOrder)
@@ -102,10 +122,9 @@ def _to_truetype(font: TTFont) -> TTFont:
 
 
 def cjk_characters() -> list[int]:
-    import polib
-
     import datetime
 
+    import polib
     from babel import Locale
     from babel.dates import format_date
 
