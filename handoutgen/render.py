@@ -81,13 +81,20 @@ class Tagged(Flowable):
         super().__init__()
         self.inner = inner
         self.node = node
+        self._wrapped: float | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # a paragraph's lines depend on the width only: Platypus often measures the same
+        # paragraph twice (keep-together groups, then the frame), so break its lines once
+        if (self._wrapped == avail_width and isinstance(self.inner, Paragraph)
+                and hasattr(self.inner, "blPara")):  # a failed split drops the lines
+            return self.width, self.height
         canv = getattr(self, "canv", None)
         if canv is None:
             self.width, self.height = self.inner.wrap(avail_width, avail_height)
         else:
             self.width, self.height = self.inner.wrapOn(canv, avail_width, avail_height)
+        self._wrapped = avail_width
         return self.width, self.height
 
     def wrapOn(self, canv: Canvas, aw: float, ah: float) -> tuple[float, float]:
@@ -796,6 +803,14 @@ def _texts(block: DocBlock) -> Iterator[tuple[str, Inline]]:
                     yield "table_cell", cell
 
 
+@cache
+def _coverage(fonts: tuple[str, ...]) -> frozenset[str]:
+    """Every character at least one of ``fonts`` has a glyph for."""
+    return frozenset(
+        chr(code) for name in fonts for code in pdfmetrics.getFont(name).face.charToGlyph
+    )
+
+
 def missing_glyphs(
     document: Document, theme: Theme, sources: dict[str, str] | None = None
 ) -> list[str]:
@@ -803,23 +818,19 @@ def missing_glyphs(
     with the locale, the font, and where the text came from (``sources`` maps a string to its
     msgctxt or file:line). ReportLab would otherwise draw nothing there, silently."""
     lang = document.meta.lang
-    found: dict[tuple[str, str], str] = {}
     sources = sources or {}
+    # (family, weight) -> every piece of text drawn with it; checked once per distinct character
+    texts: dict[tuple[str, str], list[str]] = {}
 
-    def check(text: str, family: str, weight: str) -> None:
-        chain = theme.chain(lang, family)
-        names = [font_name(f, weight if weight in theme.fonts[f] else "regular") for f in chain]
-        cmaps = [pdfmetrics.getFont(n).face.charToGlyph for n in names]
-        for ch in text:
-            if ch not in "\n\t" and not any(ord(ch) in cmap for cmap in cmaps):
-                found.setdefault((ch, " > ".join(names)), text)
+    def add(text: str, family: str, weight: str) -> None:
+        texts.setdefault((family, weight), []).append(text)
 
     for block in document.blocks:
         for style_name, spans in _texts(block):
             style = theme.styles[style_name]
             for span in spans:
                 bold = span.bold or style.weight in ("bold", "bold_italic")
-                check(span.text, style.family, "bold" if bold else style.weight)
+                add(span.text, style.family, "bold" if bold else style.weight)
     furniture = document.furniture
     for style_name, text in (
         ("footer", furniture.footer_left),
@@ -829,7 +840,15 @@ def missing_glyphs(
         ("draft_mark", furniture.draft_mark or ""),
     ):
         style = theme.styles[style_name]
-        check(text, style.family, style.weight)
+        add(text, style.family, style.weight)
+    found: dict[tuple[str, str], str] = {}
+    for (family, weight), pieces in texts.items():
+        chain = theme.chain(lang, family)
+        names = [font_name(f, weight if weight in theme.fonts[f] else "regular") for f in chain]
+        covered = _coverage(tuple(names))
+        for ch in set("".join(pieces)) - covered - {"\n", "\t"}:
+            text = next(t for t in pieces if ch in t)
+            found.setdefault((ch, " > ".join(names)), text)
 
     def origin(ch: str, text: str) -> str:
         for source, where in sources.items():
