@@ -86,8 +86,11 @@ class Tagged(Flowable):
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         # a paragraph's lines depend on the width only: Platypus often measures the same
         # paragraph twice (keep-together groups, then the frame), so break its lines once
-        if (self._wrapped == avail_width and isinstance(self.inner, Paragraph)
-                and hasattr(self.inner, "blPara")):  # a failed split drops the lines
+        if (
+            self._wrapped == avail_width
+            and isinstance(self.inner, Paragraph)
+            and hasattr(self.inner, "blPara")
+        ):  # a failed split drops the lines
             return self.width, self.height
         canv = getattr(self, "canv", None)
         if canv is None:
@@ -238,7 +241,12 @@ class Styles:
         weight = ts.weight if ts.weight in theme.fonts[family] else "regular"
         extra: dict[str, Any] = {}
         hyphenation = theme.hyphenation_for(self.lang)
-        if hyphenation:
+        if hyphenation and ts.name not in (
+            "title",
+            "h2",
+            "h3",
+            "masthead_name",
+        ):  # no broken headings
             extra["hyphenationLang"] = hyphenation
             extra["uriWasteReduce"] = 0.3  # with hyphenation on, URLs break only at slashes
         if theme.cjk(self.lang):
@@ -418,6 +426,13 @@ class Builder:
         """The one place text becomes a flowable: a ReportLab Paragraph, or for right-to-left
         locales an RTLParagraph (shaped, bidi-ordered, right-aligned, mirrored markers)."""
         faces = self.styles.faces(style)
+        if getattr(style, "hyphenationLang", "") and any(
+            s.href and s.text.startswith(("http://", "https://")) for s in spans
+        ):
+            # ReportLab lets a web address overflow once hyphenation is on: not here
+            style = ParagraphStyle(
+                f"{style.name}-nohyphen", parent=style, hyphenationLang="", uriWasteReduce=0
+            )
         if self.styles.rtl:
             return RTLParagraph(
                 spans,
@@ -531,6 +546,9 @@ class Builder:
         if self.styles.rtl:  # the logo on the right, the name to its left, right-aligned
             cells.reverse()
             widths.reverse()
+            table_align = [("ALIGN", (-1, 0), (-1, 0), "RIGHT")]
+        else:
+            table_align = []
         table = self.grid([cells], colWidths=widths)
         table.setStyle(
             TableStyle(
@@ -540,6 +558,7 @@ class Builder:
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    *table_align,
                 ]
             )
         )

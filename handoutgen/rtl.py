@@ -24,9 +24,10 @@ from bidi.algorithm import (
     resolve_weak_types,
 )
 from bidi.mirror import MIRRORED
+from reportlab.lib.abag import ABag
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import shapeStr
+from reportlab.pdfbase.ttfonts import shapeFragWord, shapeStr
 from reportlab.platypus import Flowable
 
 from .model import Inline
@@ -103,11 +104,25 @@ def _isolate_ltr_runs(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-def bidi_levels(text: str) -> list[int]:
-    """The embedding level of each character of a right-to-left line (1 = RTL, 2 = LTR)."""
-    marked, index = _isolate_ltr_runs(text)
+def base_level(text: str) -> int:
+    """A paragraph's direction from its first strong character (UAX #9 rules P2-P3):
+    1 (right to left) unless it starts with a left-to-right letter, as an English source
+    title or a clinic's address does inside an Arabic leaflet."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in _STRONG_RTL:
+            return 1
+        if kind == "L":
+            return 0
+    return 1
+
+
+def bidi_levels(text: str, base: int = 1) -> list[int]:
+    """The embedding level of each character of a line; ``base`` 1 for a right-to-left
+    paragraph (RTL characters at 1, isolated LTR runs at 2), 0 for a left-to-right one."""
+    marked, index = _isolate_ltr_runs(text) if base else (text, list(range(len(text))))
     storage = get_empty_storage()
-    storage["base_level"], storage["base_dir"] = 1, "R"
+    storage["base_level"], storage["base_dir"] = base, ("R" if base else "L")
     get_embedding_levels(marked, storage)
     explicit_embed_and_overrides(storage)
     resolve_weak_types(storage)
@@ -123,7 +138,7 @@ def bidi_levels(text: str) -> list[int]:
 
 
 def display_runs(
-    words: list[Word], space_font: str, size: float
+    words: list[Word], space_font: str, size: float, base: int = 1
 ) -> list[tuple[str, str, str | None]]:
     """A line of words (logical order) -> (shaped text, font, href) runs in display order."""
     chars: list[str] = []
@@ -136,7 +151,7 @@ def display_runs(
         for piece in word:
             chars.extend(piece.text)
             owner.extend([piece] * len(piece.text))
-    levels = bidi_levels("".join(chars))
+    levels = bidi_levels("".join(chars), base)
     runs: list[tuple[int, Piece, str]] = []
     for ch, level, piece in zip(chars, levels, owner, strict=True):
         if runs and runs[-1][0] == level and runs[-1][1] is piece:
@@ -160,16 +175,33 @@ def display_runs(
         level, piece, text = runs[k]
         if level % 2 and not any(unicodedata.bidirectional(c) in _STRONG_RTL for c in text):
             # neutral characters in a right-to-left run: display order, mirrored brackets
-            text = "".join(MIRRORED.get(c, c) for c in reversed(text))
+            out.append(
+                ("".join(MIRRORED.get(c, c) for c in reversed(text)), piece.font, piece.href)
+            )
+            continue
         out.append((_shape(text, piece.font, size), piece.font, piece.href))
     return out
 
 
+_FEATURES = {"kern": True, "liga": True}  # not "dlig": no Yiddish digraphs or alef-lamed
+
+
 def _shape(text: str, font: str, size: float) -> str:
-    """Shape text that needs it (right-to-left letters, combining marks); leave Latin,
-    digits and punctuation as they are, so they stay plain, searchable text in the PDF."""
-    if any(unicodedata.bidirectional(c) in _STRONG_RTL or unicodedata.combining(c) for c in text):
-        return shapeStr(text, font, size)
+    """Text as drawn: Arabic (joining forms, marks) shaped by HarfBuzz into display order;
+    Hebrew, which has no joining forms, reversed with mirrored brackets; Latin, digits and
+    punctuation left as they are, so they stay plain, searchable text in the PDF."""
+    kinds = {unicodedata.bidirectional(c) for c in text}
+    marks = any(unicodedata.combining(c) for c in text)
+    if "AL" in kinds or (kinds & _STRONG_RTL and marks):
+        word = [
+            pdfmetrics.stringWidth(text, font, size),
+            (ABag(fontName=font, fontSize=size), text),
+        ]
+        return shapeFragWord(word, features=_FEATURES)[1][1]
+    if "R" in kinds:
+        return "".join(MIRRORED.get(c, c) for c in reversed(text))
+    if marks:
+        return shapeStr(text, font, size)  # left-to-right scripts with marks (Devanagari)
     return text
 
 
@@ -204,6 +236,7 @@ class RTLParagraph(Flowable):
         self._wrapped_for: float | None = None
         self.first = first  # the first part of a split paragraph carries the marker
         self.keepWithNext = style.keepWithNext
+        self.base = base_level("".join(s.text for s in spans))
 
     def _chain(self, bold: bool) -> list[str]:
         return [b if bold else r for r, b in self.fonts]
@@ -338,7 +371,7 @@ class RTLParagraph(Flowable):
         size = style.fontSize
         y = self.height - size * 1.05
         for number, line in enumerate(self._lines):
-            runs = display_runs(line, self.fonts[0][0], size)
+            runs = display_runs(line, self.fonts[0][0], size, self.base)
             x = right - sum(_run_width(r, size) for r in runs)
             for text, font, href in runs:
                 width = pdfmetrics.stringWidth(text, font, size)

@@ -216,3 +216,20 @@ def test_a_devanagari_locale_is_shaped_with_its_configured_font(scratch: Project
 def test_german_hyphenation_is_configured_and_keeps_words_inside(built):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(built[("de", "default")])).pages)
     assert "-\n" in text  # some long words are hyphenated at line ends
+
+
+def test_hebrew_is_drawn_without_discretionary_ligatures(built):
+    for brand in ("default", "example-clinic"):
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(built[("he", brand)])).pages)
+        assert not [c for c in text if "\u05f0" <= c <= "\u05f2" or c == "\ufb4f"]
+
+
+def test_an_english_paragraph_in_an_arabic_leaflet_keeps_left_to_right_order(built):
+    """A source title is a left-to-right paragraph (rule P2): its full stop stays at its end."""
+    for page in PdfReader(io.BytesIO(built[("ar", "default")])).pages:
+        text = page.extract_text()
+        if "Acquired Neuromyotonia." in text:
+            assert ".Disease Database" not in text and "Disease Database, 2020." in text
+            break
+    else:
+        raise AssertionError("source list not found")
