@@ -3,6 +3,7 @@ another for each, failures isolated, outcomes reported and written to the manife
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 from collections.abc import Callable, Sequence
@@ -153,11 +154,8 @@ def expand(project: Project, sel: Selection) -> list[Job]:
     for brand in brands:
         if sel.papers:
             papers = _match(sel.papers, project.papers(), "paper")
-        else:
-            try:
-                papers = [project.brand(brand).paper]
-            except InputError:  # reported by each of the brand's leaflets, as a failure
-                papers = ["unknown"]
+        else:  # an invalid brand is reported by each of its leaflets, as a failure
+            papers = [project.brand_paper(brand)]
         for topic in topics:
             for locale in locales:
                 for edition in editions:
@@ -260,7 +258,9 @@ def _init_worker(root: str) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
-    _WORKER["project"] = Project(Path(root))
+    inherited = _WORKER.get("project")
+    if not (isinstance(inherited, Project) and inherited.root == Path(root)):
+        _WORKER["project"] = Project(Path(root))  # not forked: load it here
 
 
 def _build_and_write(job: Job, out: str, allow_incomplete: bool, inputs: str) -> Outcome:
@@ -390,6 +390,8 @@ def run(
             for job, inputs in todo:
                 record(_work(job, str(out), options.allow_incomplete, inputs))
         else:
+            _warm(project, [job for job, _ in todo])
+            _WORKER["project"] = project  # forked workers inherit it, loaded once
             _run_pool(project, todo, options, record)
     except KeyboardInterrupt:
         report.interrupted = True
@@ -398,6 +400,27 @@ def run(
         save()
         remove_stale_temporaries(out)
     return report
+
+
+def _warm(project: Project, jobs: list[Job]) -> None:
+    """Load, in the parent, what the workers share: content, brands, themes, fonts and
+    compiled catalogs. Forked workers start with all of it instead of each loading it."""
+    from .fonts import register_families
+
+    def attempt(fn: Callable[[], object]) -> None:
+        with contextlib.suppress(HandoutError):  # reported by each leaflet that needs it
+            fn()
+
+    for topic in {j.topic for j in jobs}:
+        attempt(lambda t=topic: project.handout(t))
+    for locale in {j.locale for j in jobs}:
+        attempt(lambda loc=locale: project.catalog(loc))
+    for brand, edition in {(j.brand, j.edition) for j in jobs}:
+        attempt(
+            lambda b=brand, e=edition: register_families(
+                project.theme(b, e).fonts, project.fonts_dir
+            )
+        )
 
 
 def _run_pool(

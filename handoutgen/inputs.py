@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from . import __version__
@@ -66,6 +66,16 @@ class Fingerprints:
             ("reportlab", engine),
         ]
 
+    @cache  # noqa: B019 - one Fingerprints per run; the cache dies with it
+    def _group(self, kind: str, key: str, paths: tuple[Path, ...]) -> str:
+        """One hash for a group of inputs (a topic, a locale's catalogs, a brand, a theme)."""
+        listed = json.dumps([kind, key, self.files(list(paths))])
+        return hashlib.sha256(listed.encode()).hexdigest()
+
+    @cached_property
+    def _shared_hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.shared).encode()).hexdigest()
+
     def job(
         self,
         topic: str,
@@ -75,19 +85,23 @@ class Fingerprints:
         edition: str,
         paper: str,
     ) -> str:
+        """The fingerprint of one leaflet: its own inputs and everything shared."""
         brand_dir = self.root / "templates" / "brands" / brand
         themes = self.root / "templates" / "themes"
-        paths = [
-            self.root / "handouts" / f"{topic}.yaml",
-            *locale_files,
-            *(p for p in brand_dir.rglob("*") if p.is_file()),
-            themes / "default.yaml",
-        ]
+        theme_files = [themes / "default.yaml"]
         if edition != "standard":
-            paths.append(themes / f"{edition}.yaml")
-        record = {
-            "job": [topic, locale, brand, edition, paper],
-            "files": self.files(paths),
-            "shared": self.shared,
-        }
-        return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+            theme_files.append(themes / f"{edition}.yaml")
+        brand_files = tuple(sorted(p for p in brand_dir.rglob("*") if p.is_file()))
+        parts = [
+            topic,
+            locale,
+            brand,
+            edition,
+            paper,
+            self._shared_hash,
+            self._group("topic", topic, (self.root / "handouts" / f"{topic}.yaml",)),
+            self._group("locale", locale, tuple(locale_files)),
+            self._group("brand", brand, brand_files),
+            self._group("edition", edition, tuple(theme_files)),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -18,7 +18,6 @@ from .localize import (
 )
 from .model import Brand, Handout
 from .theme import Theme, deep_merge, load_theme_layers, override_problems, resolve_theme
-from .validate import validate_brand, validate_handout
 
 DEFAULT_BRAND = "default"
 STANDARD_EDITION = "standard"
@@ -97,8 +96,19 @@ class Project:
                     f"unknown topic {topic!r} (available: {', '.join(self.topics())})"
                 )
             src = load_yaml(path, root=self.root)
+            from .validate import validate_handout
+
             self._handouts[topic] = validate_handout(src, self.handout_schema)
         return self._handouts[topic]
+
+    def brand_paper(self, brand_id: str) -> str:
+        """A brand's default paper, read without validating the brand (building one of its
+        leaflets validates it and reports every problem)."""
+        if brand_id in self._brands:
+            return self._brands[brand_id].paper
+        data = load_yaml(self.brands_dir / brand_id / "brand.yaml", root=self.root).data
+        paper = data.get("paper") if isinstance(data, dict) else None
+        return paper if isinstance(paper, str) and paper in self.papers() else "unknown"
 
     def brand(self, brand_id: str) -> Brand:
         if brand_id not in self._brands:
@@ -107,6 +117,8 @@ class Project:
                 raise SelectionError(
                     f"unknown brand {brand_id!r} (available: {', '.join(self.brands())})"
                 )
+            from .validate import validate_brand  # JSON Schema loads only when validating
+
             src = load_yaml(path, root=self.root)
             brand = validate_brand(src, self.brand_schema, papers=set(self.papers()))
             problems = override_problems(self.theme_data(STANDARD_EDITION), brand.theme)
