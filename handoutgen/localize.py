@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gettext as _gettext
+import hashlib
 import io
 from functools import cache
 from pathlib import Path
@@ -98,11 +100,32 @@ class Catalog(_gettext.NullTranslations):
 
 @cache
 def _compiled(path: Path, mtime_ns: int) -> tuple[_gettext.GNUTranslations, str | None]:
-    """A PO file compiled to MO in memory (``mtime_ns`` keys the cache)."""
-    po = polib.pofile(str(path))
-    translations = _gettext.GNUTranslations(io.BytesIO(po.to_binary()))
+    """A PO file's translations, compiled at build time: from the ``.mo`` beside it when that
+    was compiled from exactly this PO (its hash is in the MO header), else compiled now
+    (fuzzy entries left out) and the ``.mo`` written for the next run. ``.mo`` files are build
+    products, never committed."""
+    source = path.read_bytes()
+    digest = hashlib.sha256(source).hexdigest()
+    mo = path.with_suffix(".mo")
+    with contextlib.suppress(OSError, ValueError):  # missing, stale or unreadable: recompile
+        with mo.open("rb") as fh:
+            translations = _gettext.GNUTranslations(fh)
+        info = translations.info()
+        if info.get(_SOURCE_HEADER.lower()) == digest:
+            return translations, (info.get(REVIEWER_HEADER.lower()) or "").strip() or None
+    po = polib.pofile(source.decode("utf-8"))
+    po.metadata[_SOURCE_HEADER] = digest
+    data = po.to_binary()
+    with contextlib.suppress(OSError):  # a read-only checkout still builds
+        from .write import write_atomic
+
+        write_atomic(mo, data)
+    translations = _gettext.GNUTranslations(io.BytesIO(data))
     reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
     return translations, reviewer
+
+
+_SOURCE_HEADER = "X-Compiled-From-Sha256"
 
 
 def catalog_files(locales_dir: Path, tag: str) -> list[Path]:
