@@ -234,6 +234,7 @@ class BatchOptions:
     allow_incomplete: bool = False
     force: bool = False
     shard: tuple[int, int] | None = None  # (index from 1, count)
+    stamp: str | None = None  # recorded in the manifest if nothing fails (inputs.quick_stamp)
 
     @property
     def manifest_name(self) -> str:
@@ -363,9 +364,21 @@ def run(
 
     last_save = time.monotonic()
 
-    def save() -> None:
+    def save(final: bool = False) -> None:
+        stamp = options.stamp if final and report.ok and len(report.outcomes) == len(jobs) else None
         report.manifest = write_manifest(
-            out, entries.values(), generator=f"handoutgen {__version__}", name=options.manifest_name
+            out,
+            entries.values(),
+            generator=f"handoutgen {__version__}",
+            name=options.manifest_name,
+            stamp={
+                "inputs": stamp,
+                "leaflets": len(jobs),
+                "skipped": report.count("skipped"),
+                "warnings": report.warnings,
+            }
+            if stamp
+            else None,
         )
 
     def record(outcome: Outcome) -> None:
@@ -397,7 +410,7 @@ def run(
         report.interrupted = True
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
-        save()
+        save(final=True)
         remove_stale_temporaries(out)
     return report
 

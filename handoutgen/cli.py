@@ -170,6 +170,44 @@ def _summary(report: Report) -> None:
         print("  interrupted: finished leaflets are kept; run the same command again to resume")
 
 
+def _stamp(root: Path, args: argparse.Namespace) -> str:
+    from .inputs import quick_stamp
+
+    return quick_stamp(root, _selection_key(args))
+
+
+def _selection_key(args: argparse.Namespace) -> tuple[object, ...]:
+    return (
+        args.topics,
+        _split(args.locales),
+        _split(args.brands),
+        _split(args.editions),
+        _split(args.papers),
+        args.allow_incomplete,
+        str(args.out),
+    )
+
+
+def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
+    """A no-op rebuild answered from the manifest alone: same selection, no input file
+    touched since a run in which nothing failed (None: do the real check)."""
+    if args.force or args.shard or not (args.out / "manifest.json").is_file():
+        return None
+    from .inputs import quick_stamp
+    from .write import stamped_entries
+
+    found = stamped_entries(args.out, quick_stamp(root, _selection_key(args)))
+    if found is None:
+        return None
+    total, skipped = int(found.get("leaflets", 0)), int(found.get("skipped", 0))
+    print(
+        f"{total} leaflet(s): 0 built, {skipped} skipped, 0 failed, {total - skipped} up to "
+        f"date (no input changed since the last complete run). Manifest: "
+        f"{args.out / 'manifest.json'}"
+    )
+    return EXIT_FAILED if args.strict and found.get("warnings") else EXIT_OK
+
+
 def _build(project: Project, args: argparse.Namespace) -> int:
     from .build import BatchOptions, Selection, expand, run
 
@@ -189,6 +227,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         force=args.force,
         allow_incomplete=args.allow_incomplete,
         shard=args.shard,
+        stamp=None if args.shard else _stamp(project.root, args),
     )
     live = sys.stderr.isatty() and sys.stdout.isatty()
     report = run(
@@ -294,9 +333,15 @@ def _list(project: Project) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    root = args.root or Path(__file__).resolve().parent.parent
+    if args.command in (None, "build"):
+        build_args = args if args.command else _parser().parse_args(["build", *(argv or [])])
+        answered = _unchanged(root.resolve(), build_args)
+        if answered is not None:
+            return answered
+
     from .project import Project
 
-    root = args.root or Path(__file__).resolve().parent.parent
     project = Project(root.resolve())
     try:
         if args.command == "check":

@@ -105,3 +105,25 @@ class Fingerprints:
             self._group("edition", edition, tuple(theme_files)),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+STAMPED = ("handouts", "templates", "locales", "fonts", "handoutgen")
+
+
+def quick_stamp(root: Path, selection: object) -> str:
+    """A cheap stamp of a whole build: the selection and the size and modification time of
+    every input file. Equal stamps mean nothing changed since a run that succeeded, so a
+    no-op rebuild can answer from the manifest without loading anything. Any change falls
+    back to the full check by content hashes."""
+    import os
+
+    entries = [repr(selection), __version__]
+    for top in STAMPED:
+        for folder, dirs, files in os.walk(root / top):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".mo", ".pyc")):
+                    continue
+                st = os.stat(os.path.join(folder, name))
+                entries.append(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()

@@ -50,6 +50,25 @@ def _valid(entry: Any) -> bool:
     )
 
 
+def stamped_entries(out_dir: Path, stamp: str) -> dict[str, Any] | None:
+    """The stamp record (leaflets, skipped, warnings of the stamped run) if the manifest
+    carries ``stamp`` and every built leaflet is still there at its recorded size; else None."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    recorded = data.get("stamp") if isinstance(data, dict) else None
+    if not isinstance(recorded, dict) or recorded.get("inputs") != stamp:
+        return None
+    entries = [e for e in data.get("leaflets", []) if _valid(e)]
+    for e in entries:
+        if e.get("status") == "built":
+            path = out_dir / str(e["path"])
+            if not path.is_file() or path.stat().st_size != e.get("size"):
+                return None
+    return recorded
+
+
 def read_manifest(out_dir: Path, name: str = MANIFEST) -> list[dict[str, Any]]:
     """The entries of ``DIR/<name>``; a missing or corrupt manifest reads as empty."""
     try:
@@ -60,7 +79,12 @@ def read_manifest(out_dir: Path, name: str = MANIFEST) -> list[dict[str, Any]]:
 
 
 def write_manifest(
-    out_dir: Path, entries: Iterable[dict[str, Any]], *, generator: str, name: str = MANIFEST
+    out_dir: Path,
+    entries: Iterable[dict[str, Any]],
+    *,
+    generator: str,
+    name: str = MANIFEST,
+    stamp: dict[str, Any] | None = None,
 ) -> Path:
     """Merge ``entries`` into ``DIR/<name>``: a rebuilt leaflet replaces its old entry, entries
     of other leaflets whose files still exist are kept."""
@@ -72,7 +96,9 @@ def write_manifest(
         and (e.get("path") is None or (out_dir / e["path"]).is_file())
     ]
     leaflets = sorted([*kept, *fresh.values()], key=lambda e: tuple(e[k] for k in MANIFEST_KEY))
-    body = {"generator": generator, "leaflets": leaflets}
+    body: dict[str, Any] = {"generator": generator, "leaflets": leaflets}
+    if stamp:  # the inputs of a run in which nothing failed (see inputs.quick_stamp)
+        body["stamp"] = stamp
     path = out_dir / name
     write_atomic(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path

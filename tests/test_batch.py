@@ -253,3 +253,22 @@ def test_a_killed_worker_fails_its_leaflet_not_the_batch(
     assert failed and all("worker process died" in (o.reason or "") for o in failed)
     assert report.count("built") + len(failed) == 4
     assert not list((tmp_path / "out").rglob("*.tmp"))
+
+
+def test_a_no_op_rebuild_is_answered_from_the_stamp_until_something_changes(
+    scratch: Project, tmp_path: Path, capsys
+):
+    out = tmp_path / "out"
+    args = ["--root", str(scratch.root), "build", "--locale", "en,de", "--out", str(out), "-j", "1"]
+    assert main(args) == 0
+    assert "2 built" in capsys.readouterr().out
+    assert main(args) == 0
+    assert "2 up to date (no input changed" in capsys.readouterr().out
+    (out / "default" / "de" / "neuromyotonia.a4.pdf").unlink()  # a missing PDF: rebuild it
+    assert main(args) == 0
+    assert "1 built, 0 skipped, 0 failed, 1 up to date" in capsys.readouterr().out
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    os.utime(path)  # touched, same content: the full check runs and rebuilds nothing
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "2 up to date" in text and "no input changed" not in text
