@@ -41,6 +41,7 @@ from handoutgen.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().with_name("RESULTS.md")
+TRIED = Path(__file__).resolve().with_name("TRIED.md")  # hand-written, appended to RESULTS.md
 BRAND_YAML = ROOT / "templates" / "brands" / "default" / "brand.yaml"
 LOCALES = ("en", "es", "de", "tr")
 LEAFLET = Job("neuromyotonia", "en", "default", "standard", "a4")
@@ -535,6 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
     ]
     text = "\n".join(header) + "\n" + sections
+    text += TRIED.read_text(encoding="utf-8") if TRIED.is_file() else ""
     args.out.write_text(text, encoding="utf-8")
     print(text)
     log(f"wrote {args.out}")
@@ -892,7 +894,7 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
             top(leaf_entries, 20, leaf_total, own=True),
         ),
         "",
-        "This file is generated: it records measurements, not what was tried to meet the targets.",
+        "This file is generated; what was tried for the targets is in TRIED.md, appended below.",
         "",
     ]
     return "\n".join(out)

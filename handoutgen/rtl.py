@@ -105,16 +105,13 @@ def _isolate_ltr_runs(text: str) -> tuple[str, list[int]]:
 
 
 def base_level(text: str) -> int:
-    """A paragraph's direction from its first strong character (UAX #9 rules P2-P3):
-    1 (right to left) unless it starts with a left-to-right letter, as an English source
-    title or a clinic's address does inside an Arabic leaflet."""
+    """A paragraph's direction: right to left (1) if it holds any right-to-left letter, so a
+    table cell "IVIG (...)" in a Hebrew leaflet still reads right to left; left to right (0)
+    only for text without any, as an English source title or a clinic's address."""
     for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in _STRONG_RTL:
+        if unicodedata.bidirectional(ch) in _STRONG_RTL:
             return 1
-        if kind == "L":
-            return 0
-    return 1
+    return 0 if any(unicodedata.bidirectional(ch) == "L" for ch in text) else 1
 
 
 def bidi_levels(text: str, base: int = 1) -> list[int]:
