@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -259,6 +260,7 @@ def _init_worker(root: str) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # forked with the parent's handler: undo it
     inherited = _WORKER.get("project")
     if not (isinstance(inherited, Project) and inherited.root == Path(root)):
         _WORKER["project"] = Project(Path(root))  # not forked: load it here
@@ -391,7 +393,11 @@ def run(
             save()
             last_save = time.monotonic()
 
+    parent = os.getpid()
+
     def terminate(signum: int, frame: object) -> None:
+        if os.getpid() != parent:  # a worker forked before it reset the handler: just stop
+            os._exit(128 + signum)
         raise KeyboardInterrupt
 
     previous_handler = signal.signal(signal.SIGTERM, terminate)
@@ -446,7 +452,7 @@ def _run_pool(
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("fork" if hasattr(__import__("os"), "fork") else "spawn")
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     executor = ProcessPoolExecutor(
         max_workers=options.jobs,
         mp_context=context,
