@@ -190,6 +190,19 @@ def test_shipped_catalog_headers(project: Project):
         assert "NOT REVIEWED" in po.header
 
 
+def test_shipped_plural_forms_do_not_depend_on_babel(project: Project, monkeypatch):
+    """Every shipped language's header comes from the project's table, not Babel's data."""
+    import handoutgen.catalogs as catalogs
+
+    def no_babel(_locale: str):
+        raise AssertionError("shipped Plural-Forms must come from locales/plural-forms.yaml")
+
+    monkeypatch.setattr(catalogs, "get_plural", no_babel)
+    for locale in catalog_locales(project.root):
+        po = load(po_path(project.root, locale))
+        assert po.metadata["Plural-Forms"] == plural_forms(project.root, locale)
+
+
 # --- update: fuzzy entries and #| lines ----------------------------------------------------------
 
 
