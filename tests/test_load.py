@@ -7,6 +7,8 @@ from pathlib import Path
 from handoutgen.errors import Problem
 from handoutgen.load import Sourced, format_path, load_yaml
 
+from .conftest import ROOT
+
 
 def load_text(tmp_path: Path, text: str, name: str = "doc.yaml") -> Sourced:
     path = tmp_path / name
@@ -37,6 +39,29 @@ def test_bad_indentation_is_reported_on_the_offending_line(tmp_path):
     src = load_text(tmp_path, "a: 1\nb:\n  c: 1\n  d: 2\n e: 3\n")
     assert src.data is None
     assert [(p.line, p.message.split(":")[0]) for p in src.problems] == [(5, "YAML syntax error")]
+
+
+def test_a_tab_is_named_in_the_syntax_error(tmp_path):
+    # libyaml parses good files; PyYAML's parser words the error and names the character
+    src = load_text(tmp_path, "a: 1\nb:\n\tc: 1\n")
+    assert [(p.line, p.message) for p in src.problems] == [
+        (3, "YAML syntax error: found character '\\t' that cannot start any token")
+    ]
+
+
+def test_libyaml_and_pyyaml_give_the_same_lines(tmp_path):
+    import yaml
+
+    from handoutgen import load as load_module
+
+    path = ROOT / "handouts" / "neuromyotonia.yaml"
+    fast = load_module.load_yaml(path)
+    slow_loader, load_module._Loader = load_module._Loader, yaml.SafeLoader
+    try:
+        slow = load_module.load_yaml(path)
+    finally:
+        load_module._Loader = slow_loader
+    assert fast.data == slow.data and fast.lines == slow.lines and len(fast.lines) > 250
 
 
 def test_duplicate_key_is_reported_at_the_duplicate(tmp_path):
