@@ -1,7 +1,7 @@
 """Inline syntax: plain text with **bold**, [links](https://...) and {placeholders} -> spans.
 
 This is the only markup content and translations may carry. Everything else is literal text:
-the renderer escapes every span before ReportLab sees it.
+the renderer hands every span to ReportLab as data, never through its markup parser.
 """
 
 from __future__ import annotations

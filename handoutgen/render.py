@@ -8,13 +8,13 @@ places a tagged (PDF/UA) writer hooks into later.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib import colors as rl_colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -35,6 +35,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.paraparser import ParaParser
 
 from .errors import RenderError
 from .fonts import font_name, register_families
@@ -307,25 +308,50 @@ def _runs(text: str, faces: list[tuple[str, str]], bold: bool) -> list[tuple[str
     return runs
 
 
-def markup(spans: Inline, link_color: str, faces: list[tuple[str, str]] | None = None) -> str:
-    """Spans -> ReportLab paragraph markup. All text is escaped here, and nowhere else. With a
-    font chain, characters the first font lacks are set in the next font that has them."""
-    out = []
+def _tree(spans: Inline, link_color: str, faces: list[tuple[str, str]] | None) -> list[Any]:
+    """Spans -> the children of a ReportLab tuple tree: text nodes are data, never parsed."""
+    nodes: list[Any] = []
     for span in spans:
+        text = _WHITESPACE.sub(" ", span.text)
+        children: list[Any]
         if faces and len(faces) > 1:
             primary = faces[0][1] if span.bold else faces[0][0]
-            text = "".join(
-                escape(t) if font == primary else f'<font face="{font}">{escape(t)}</font>'
-                for font, t in _runs(span.text, faces, span.bold)
-            )
+            children = [
+                t if font == primary else ("font", {"face": font}, [t])
+                for font, t in _runs(text, faces, span.bold)
+            ]
         else:
-            text = escape(span.text)
+            children = [text]
         if span.href:
-            text = f'<a href={quoteattr(span.href)} color="{link_color}"><u>{text}</u></a>'
+            children = [("a", {"href": span.href, "color": link_color}, [("u", None, children)])]
         if span.bold:
-            text = f"<b>{text}</b>"
-        out.append(text)
-    return "".join(out)
+            children = [("b", None, children)]
+        nodes.extend(children)
+    # what ReportLab's own cleaner does to markup: no leading or trailing space
+    if nodes and isinstance(nodes[0], str):
+        nodes[0] = nodes[0].lstrip(" ")
+    if nodes and isinstance(nodes[-1], str):
+        nodes[-1] = nodes[-1].rstrip(" ")
+    return nodes
+
+
+# runs of ASCII white space become one space (a no-break space stays: it holds phone numbers)
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def fragments(
+    spans: Inline,
+    style: ParagraphStyle,
+    link_color: str,
+    faces: list[tuple[str, str]] | None = None,
+) -> list[Any]:
+    """Spans -> ReportLab paragraph fragments for ``style``. The text goes in as tuple-tree data
+    (``ParaParser.tt_parse``): nothing in it is ever read as markup, so a translation holding
+    ``<img src=...>`` or ``&amp;`` prints exactly that, and no HTML parsing is paid for."""
+    _, frags, _ = ParaParser().tt_parse(("para", None, _tree(spans, link_color, faces)), style)
+    if frags is None:  # pragma: no cover - the tree is built here and always well formed
+        raise RenderError(f"cannot lay out {plain_text(spans)[:60]!r}")
+    return frags
 
 
 def _line_text(line: Any) -> str:
@@ -443,14 +469,20 @@ class Builder:
                 box=self.theme.spacing["checkbox"] if box else None,
             )
         if box:
-            para = CheckItem(markup(spans, self.link, faces), style, bulletText=" ")
+            para = CheckItem(
+                plain_text(spans),
+                style,
+                bulletText=" ",
+                frags=fragments(spans, style, self.link, faces),
+            )
             para.box_size = self.theme.spacing["checkbox"]
             para.line_width = self.theme.spacing["checkbox_line"]
             return para
         if marker is not None:
             kw["bulletText"] = marker
         cls = CJKParagraph if self.theme.cjk(self.styles.lang) else Paragraph
-        return cls(markup(spans, self.link, faces), style, **kw)
+        frags = fragments(spans, style, self.link, faces)
+        return cls(plain_text(spans), style, frags=frags, **kw)
 
     def block(self, block: DocBlock, parent: Node, width: float) -> list[Flowable]:
         sp = self.theme.spacing

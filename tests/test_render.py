@@ -234,3 +234,44 @@ def test_a_long_table_splits_with_its_header_repeated(scratch: Project):
     assert len(pages_with_table) >= 2 and with_rows
     for i in pages_with_table:
         assert "Column A heading" in texts[i], f"header row not repeated on page {i + 1}"
+
+
+# --- text -> fragments: data, never markup ----------------------------------------------------
+
+
+def test_fragments_take_text_as_data_with_bold_links_and_fallback_fonts(project: Project):
+    from reportlab.lib.styles import ParagraphStyle
+
+    from handoutgen.fonts import register_families
+    from handoutgen.model import Span
+    from handoutgen.render import fragments
+
+    theme = project.theme("default", "standard")
+    register_families(theme.fonts, project.fonts_dir)
+    style = ParagraphStyle("t", fontName="sans-regular", fontSize=10, leading=12)
+    hostile = 'AT&T <img src="/etc/passwd"/> &amp; <b>x</b>  \n  two  spaces'
+    spans = (
+        Span(" " + hostile),
+        Span(" bold", bold=True),
+        Span("site", href="https://example.org/a?b=1&c=2"),
+        Span(" 500\u00a0mg "),
+    )
+    frags = fragments(spans, style, "#123456")
+    assert "".join(f.text for f in frags) == (
+        'AT&T <img src="/etc/passwd"/> &amp; <b>x</b> two spaces boldsite 500\u00a0mg'
+    )
+    by_text = {f.text: f for f in frags}
+    assert by_text[" bold"].fontName == "sans-bold"
+    assert by_text["site"].link == [(0, "https://example.org/a?b=1&c=2")]
+    assert by_text["site"].us_lines and by_text["site"].textColor.hexval() == "0x123456"
+    assert not any(f.link for f in frags if f.text != "site")
+    assert all(not hasattr(f, "cbDefn") for f in frags)  # no image, no anchor
+    # a character the first font lacks is set in the next font of the chain
+    chain = [("sans-regular", "sans-bold"), ("cjk-sc-regular", "cjk-sc-bold")]
+    mixed = fragments((Span("Dose 药"), Span("药 x", bold=True)), style, "#000000", chain)
+    assert [(f.text, f.fontName) for f in mixed] == [
+        ("Dose ", "sans-regular"),
+        ("药", "cjk-sc-regular"),
+        ("药 ", "cjk-sc-bold"),
+        ("x", "sans-bold"),
+    ]
