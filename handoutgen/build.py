@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Literal
 
 from . import __version__
 from .errors import HandoutError, InputError, SelectionError
-from .localize import SOURCE_LOCALE, catalog_files
+from .localize import DOMAIN, SOURCE_LOCALE, catalog_files
 from .project import DEFAULT_BRAND, STANDARD_EDITION, Project
 from .write import MANIFEST, read_manifest, remove_stale_temporaries, write_atomic, write_manifest
 
 if TYPE_CHECKING:
-    from .model import Handout, Rendered
+    from .localize import Catalog
+    from .model import Brand, Handout, Rendered
 
 Status = Literal["built", "up to date", "skipped", "failed"]
 
@@ -165,18 +166,41 @@ def expand(project: Project, sel: Selection) -> list[Job]:
     return sorted(jobs)
 
 
-def _string_sources(source: Handout, translated: Handout) -> dict[str, str]:
-    """Each printed content string -> where it came from: ``msgctxt`` (and file:line)."""
+def _origins(
+    project: Project, source: Handout, catalog: Catalog, brand: Brand
+) -> dict[str, str | Callable[[], str]]:
+    """Each printed string -> where it came from: msgctxt with the PO file and line of its
+    translation, the YAML line of its English, the template it was extracted from, or the
+    brand.yaml line of a clinic's value. Places in catalogs are looked up only when asked for."""
+    from functools import partial
+
+    from .localize import entry_place, source_place
     from .model import iter_strings
 
-    out = {}
-    for (context, original), (_, text) in zip(
-        iter_strings(source), iter_strings(translated), strict=True
-    ):
-        line = getattr(original, "line", None)
-        out[text.replace("**", "")] = (
-            f"msgctxt {context!r} ({source.path.name}:{line})" if line else f"msgctxt {context!r}"
-        )
+    yaml_lines = {context: getattr(text, "line", None) for context, text in iter_strings(source)}
+    pot = project.locales_dir / f"{DOMAIN}.pot"
+
+    def translated(layer: int, context: str | None, message: str) -> str:
+        where = entry_place(catalog.paths[layer], context, message, project.root)
+        english = yaml_lines.get(context) if context else None
+        if english:
+            where += f"; English at {source.path.name}:{english}"
+        return f"msgctxt {context!r} ({where})" if context else f"msgid {message!r} ({where})"
+
+    def template(context: str | None, message: str) -> str:
+        place = source_place(pot, context, message)
+        return f"template text {message[:40]!r}" + (f" ({place})" if place else "")
+
+    out: dict[str, str | Callable[[], str]] = dict(brand.origins())
+    for context, message, text, layer in catalog.lookups:
+        key = text.replace("**", "")
+        if layer >= 0:
+            out[key] = partial(translated, layer, context, message)
+        elif context in yaml_lines:
+            line = yaml_lines[context]
+            out[key] = f"msgctxt {context!r} ({source.path.name}:{line})"
+        else:
+            out[key] = partial(template, context, message)
     return out
 
 
@@ -208,9 +232,9 @@ def build_one(
         if missing:  # a draft: the missing strings in the source language, marked on every page
             request = ComposeRequest(localized, brand, job.edition, catalog, draft=True)
             document = compose(request, templates_dir=project.templates_dir)
-        sources = _string_sources(handout, localized.handout)
+        origins = _origins(project, handout, catalog, brand)
         rendered = render(
-            document, theme, paper=job.paper, fonts_dir=project.fonts_dir, sources=sources
+            document, theme, paper=job.paper, fonts_dir=project.fonts_dir, origins=origins
         )
     except InputError as exc:
         return None, Outcome(job, "failed", reason=str(exc))

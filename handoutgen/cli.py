@@ -151,6 +151,9 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+_REASON_LINES = 6  # lines of a multi-line reason the summary shows; the manifest has them all
+
+
 def _summary(report: Report) -> None:
     print("\nSummary")
     for status in _MARKS:
@@ -158,8 +161,12 @@ def _summary(report: Report) -> None:
         print(f"  {status:<11} {len(chosen):>5}")
         if status in ("skipped", "failed"):
             for o in chosen:
-                first = (o.reason or "").splitlines()[0] if o.reason else ""
-                print(f"      {o.job}: {first}")
+                lines = (o.reason or "").splitlines() or [""]
+                print(f"      {o.job}: {lines[0]}")
+                for line in lines[1 : 1 + _REASON_LINES]:
+                    print(f"          {line}")
+                if len(lines) > 1 + _REASON_LINES:
+                    print(f"          ... {len(lines) - 1 - _REASON_LINES} more in the manifest")
     warned = [o for o in report.outcomes if o.warnings]
     if warned:
         print(f"  warnings    {sum(len(o.warnings) for o in warned):>5}")

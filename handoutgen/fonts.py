@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
@@ -63,3 +64,17 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
             addMapping(face, 1, 1, bold_italic)
     if problems:
         raise InputError(problems)
+
+
+@cache
+def coverage(names: tuple[str, ...]) -> frozenset[str]:
+    """Every character at least one of the registered fonts ``names`` has a glyph for."""
+    return frozenset(
+        chr(code) for name in names for code in pdfmetrics.getFont(name).face.charToGlyph
+    )
+
+
+def face_label(name: str) -> str:
+    """``sans-regular (NotoSans-Regular.ttf)``: a registered font and the file it came from."""
+    path = _registered.get(name)
+    return f"{name} ({path.name})" if path else name

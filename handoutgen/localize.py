@@ -70,22 +70,27 @@ class Catalog(_gettext.NullTranslations):
         *,
         source: bool = False,
         reviewer: str | None = None,
+        paths: list[Path] | None = None,
     ) -> None:
         super().__init__()
         self.layers = layers or []
+        self.paths = paths or []  # the PO file of each layer
         self.source = source
         self.reviewer = reviewer
         self.missing: list[str] = []
+        # every lookup: (context, message, what it gave, index of the layer or -1 for the source)
+        self.lookups: list[tuple[str | None, str, str, int]] = []
 
     def lookup(self, context: str | None, message: str) -> str:
-        if self.source:
-            return message
-        key = f"{context}\x04{message}" if context else message
-        for layer in self.layers:
-            found = layer._catalog.get(key)  # type: ignore[attr-defined]
-            if found:
-                return found
-        self.missing.append(f"{context}|{message}" if context else message)
+        if not self.source:
+            key = f"{context}\x04{message}" if context else message
+            for index, layer in enumerate(self.layers):
+                found = layer._catalog.get(key)  # type: ignore[attr-defined]
+                if found:
+                    self.lookups.append((context, message, found, index))
+                    return found
+            self.missing.append(f"{context}|{message}" if context else message)
+        self.lookups.append((context, message, message, -1))
         return message
 
     def gettext(self, message: str) -> str:
@@ -147,7 +152,7 @@ def load_catalog(locales_dir: Path, tag: str) -> Catalog:
             f"{', '.join(locale_chain(tag))} in {locales_dir})"
         )
     compiled = [_compiled(p, p.stat().st_mtime_ns) for p in files]
-    return Catalog([t for t, _ in compiled], reviewer=compiled[0][1])
+    return Catalog([t for t, _ in compiled], reviewer=compiled[0][1], paths=files)
 
 
 def date_locale(tag: str, region: str | None) -> str:
@@ -185,3 +190,33 @@ def localize(
         translated=not catalog.source,
         translation_reviewer=catalog.reviewer,
     )
+
+
+@cache
+def _entry_lines(path: Path, mtime_ns: int) -> dict[tuple[str | None, str], int]:
+    """(msgctxt, msgid) -> line of each entry of a PO or POT file (read only to name a place)."""
+    return {(e.msgctxt, e.msgid): e.linenum for e in polib.pofile(str(path)) if not e.obsolete}
+
+
+@cache
+def _occurrences(path: Path, mtime_ns: int) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) -> the first ``#:`` reference of each entry of the POT."""
+    return {
+        (e.msgctxt, e.msgid): f"{e.occurrences[0][0]}:{e.occurrences[0][1]}"
+        for e in polib.pofile(str(path))
+        if e.occurrences
+    }
+
+
+def entry_place(path: Path, context: str | None, message: str, root: Path) -> str:
+    """``locales/es/LC_MESSAGES/handouts.po:120``: where a catalog holds an entry."""
+    line = _entry_lines(path, path.stat().st_mtime_ns).get((context, message))
+    shown = path.relative_to(root) if path.is_relative_to(root) else path
+    return f"{shown}:{line}" if line else str(shown)
+
+
+def source_place(pot: Path, context: str | None, message: str) -> str | None:
+    """The template file and line an entry was extracted from, read off the POT's ``#:``."""
+    if not pot.is_file():
+        return None
+    return _occurrences(pot, pot.stat().st_mtime_ns).get((context, message))

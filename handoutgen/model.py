@@ -216,6 +216,27 @@ class Brand:
     tagline: str | None
     region: str | None = None
     theme: dict = field(default_factory=dict, compare=False, hash=False)
+    source: str = ""  # brand.yaml as messages name it
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def origins(self) -> dict[str, str]:
+        """Each printed value -> ``templates/brands/x/brand.yaml:4 (tagline)``."""
+        values: dict[str, str | None] = {
+            "name": self.name,
+            "tagline": self.tagline,
+            "phone": self.phone,
+            "website": self.website,
+            "email": self.email,
+            "emergency_number": self.emergency_number,
+            "footer_text": self.footer_text,
+            "logo_alt": self.logo_alt,
+        }
+        values.update({f"address[{i}]": line for i, line in enumerate(self.address)})
+        return {
+            value: f"{self.source}:{self.lines.get(key, 1)} ({key})"
+            for key, value in values.items()
+            if value
+        }
 
     def placeholders(self) -> dict[str, str]:
         """Values content strings may name as ``{placeholder}``."""

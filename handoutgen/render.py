@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,7 +38,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.paraparser import ParaParser
 
 from .errors import RenderError
-from .fonts import font_name, register_families
+from .fonts import coverage, face_label, font_name, register_families
 from .inline import plain_text
 from .model import (
     DocBlock,
@@ -854,22 +854,33 @@ def _texts(block: DocBlock) -> Iterator[tuple[str, Inline]]:
                     yield "table_cell", cell
 
 
-@cache
-def _coverage(fonts: tuple[str, ...]) -> frozenset[str]:
-    """Every character at least one of ``fonts`` has a glyph for."""
-    return frozenset(
-        chr(code) for name in fonts for code in pdfmetrics.getFont(name).face.charToGlyph
-    )
+Origins = Mapping[str, "str | Callable[[], str]"]
 
 
-def missing_glyphs(
-    document: Document, theme: Theme, sources: dict[str, str] | None = None
-) -> list[str]:
-    """Every character that no font of its chain has, named by code point and Unicode name,
-    with the locale, the font, and where the text came from (``sources`` maps a string to its
-    msgctxt or file:line). ReportLab would otherwise draw nothing there, silently."""
+@dataclass(frozen=True)
+class Gap:
+    """A character no font of its chain has, and where the text holding it came from."""
+
+    char: str
+    lang: str
+    fonts: tuple[str, ...]  # the chain, as "name (file)"
+    text: str
+    origin: str
+
+    def __str__(self) -> str:
+        name = unicodedata.name(self.char, "unnamed character")
+        return (
+            f"U+{ord(self.char):04X} {name} is in no font of locale {self.lang} "
+            f"({' > '.join(self.fonts)}), from {self.origin}: {self.text[:50]!r}"
+        )
+
+
+def missing_glyphs(document: Document, theme: Theme, origins: Origins | None = None) -> list[Gap]:
+    """Every character that no font of its chain has, with the locale, the fonts, and where the
+    text came from (``origins`` maps a printed string to its msgctxt and file:line, or to a
+    function that finds them). ReportLab would otherwise draw nothing there, silently."""
     lang = document.meta.lang
-    sources = sources or {}
+    origins = origins or {}
     # (family, weight) -> every piece of text drawn with it; checked once per distinct character
     texts: dict[tuple[str, str], list[str]] = {}
 
@@ -892,27 +903,27 @@ def missing_glyphs(
     ):
         style = theme.styles[style_name]
         add(text, style.family, style.weight)
-    found: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, tuple[str, ...]], str] = {}
     for (family, weight), pieces in texts.items():
         chain = theme.chain(lang, family)
-        names = [font_name(f, weight if weight in theme.fonts[f] else "regular") for f in chain]
-        covered = _coverage(tuple(names))
-        for ch in set("".join(pieces)) - covered - {"\n", "\t"}:
+        names = tuple(
+            font_name(f, weight if weight in theme.fonts[f] else "regular") for f in chain
+        )
+        for ch in set("".join(pieces)) - coverage(names) - {"\n", "\t"}:
             text = next(t for t in pieces if ch in t)
-            found.setdefault((ch, " > ".join(names)), text)
+            found.setdefault((ch, names), text)
 
     def origin(ch: str, text: str) -> str:
-        for source, where in sources.items():
-            if ch in source and (source in text or text in source):
-                return where
-        return next(
-            (where for source, where in sources.items() if ch in source), "template or brand text"
+        holding = [(source, w) for source, w in origins.items() if ch in source]
+        where = next(
+            (w for source, w in holding if source in text or text in source),
+            holding[0][1] if holding else "template or brand text",
         )
+        return where() if callable(where) else where
 
     return [
-        f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')} is in no font of "
-        f"locale {lang} ({fonts}), from {origin(ch, text)}: {text[:50]!r}"
-        for (ch, fonts), text in sorted(found.items())
+        Gap(ch, lang, tuple(face_label(n) for n in names), text, origin(ch, text))
+        for (ch, names), text in sorted(found.items())
     ]
 
 
@@ -922,14 +933,16 @@ def render(
     *,
     paper: str,
     fonts_dir: Path,
-    sources: dict[str, str] | None = None,
+    origins: Origins | None = None,
 ) -> Rendered:
     """Lay out ``document`` on ``paper`` and return the PDF bytes, page count and structure.
     Raises RenderError, before drawing anything, if a character has no glyph in its font."""
     register_families(theme.fonts, fonts_dir)
-    gaps = missing_glyphs(document, theme, sources)
+    gaps = missing_glyphs(document, theme, origins)
     if gaps:
-        raise RenderError("missing glyphs:\n" + "\n".join(gaps))
+        raise RenderError(
+            f"missing glyphs: {len(gaps)} character(s) no font has\n" + "\n".join(map(str, gaps))
+        )
     styles = Styles(theme, document.meta.lang, document.meta.direction)
     page_size = theme.papers[paper]
     width, height = page_size

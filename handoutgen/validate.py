@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 
 from .errors import InputError, Problem
 from .inline import InlineError, parse_inline, placeholders
-from .load import JsonPath, Sourced
+from .load import JsonPath, Sourced, format_path
 from .model import (
     PLACEHOLDERS,
     Brand,
@@ -369,4 +369,6 @@ def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Bran
         tagline=d.get("tagline"),
         region=d.get("region"),
         theme=d.get("theme", {}),
+        source=src.display,
+        lines={format_path(path): line for path, line in src.lines.items() if path},
     )

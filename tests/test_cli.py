@@ -150,6 +150,20 @@ def test_one_bad_leaflet_does_not_stop_the_batch(scratch: Project, tmp_path: Pat
     assert not (out / "example-clinic").exists()
 
 
+def test_the_summary_shows_what_a_failure_names(scratch: Project, tmp_path: Path):
+    brand = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    brand.write_text(brand.read_text().replace("tagline: ", "tagline: தமிழ் "))
+    out = tmp_path / "out"
+    result = run_cli(
+        "--root", str(scratch.root), "build", "--brand", "example-clinic", "--out", str(out)
+    )
+    assert result.returncode == 1
+    summary = result.stdout.split("Summary", 1)[1]
+    assert "missing glyphs: 5 character(s) no font has" in summary
+    assert "U+0BA4 TAMIL LETTER TA is in no font of locale en" in summary
+    assert "templates/brands/example-clinic/brand.yaml:3 (tagline)" in summary
+
+
 def test_list_shows_topics_locales_brands_papers():
     result = run_cli("list")
     assert result.returncode == 0

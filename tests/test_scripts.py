@@ -191,8 +191,38 @@ def test_a_character_no_font_has_is_an_error_naming_it_and_its_source(scratch: P
     assert rendered is None and outcome.status == "failed"
     reason = outcome.reason or ""
     assert "U+0BA4 TAMIL LETTER TA is in no font of locale es" in reason
-    assert "sans-bold" in reason
-    assert "msgctxt 'neuromyotonia/causes/heading' (neuromyotonia.yaml:" in reason
+    assert "sans-bold (NotoSans-Bold.ttf)" in reason
+    po = polib.pofile(str(scratch.locales_dir / "es" / "LC_MESSAGES" / "handouts.po"))
+    line = next(e.linenum for e in po if e.msgctxt == "neuromyotonia/causes/heading")
+    assert (
+        f"msgctxt 'neuromyotonia/causes/heading' (locales/es/LC_MESSAGES/handouts.po:{line}; "
+        "English at neuromyotonia.yaml:"
+    ) in reason
+    assert reason.splitlines()[0] == "missing glyphs: 5 character(s) no font has"
+
+
+def test_a_gap_in_template_wording_names_its_catalog_entry(scratch: Project):
+    path = scratch.locales_dir / "es" / "LC_MESSAGES" / "handouts.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    entry = next(e for e in po if e.msgid == "About this leaflet")
+    entry.msgstr += " தமிழ்"
+    po.save()
+    _, outcome = build_one(scratch, Job("neuromyotonia", "es", "default", "standard", "a4"))
+    reason = outcome.reason or ""
+    place = f"locales/es/LC_MESSAGES/handouts.po:{entry.linenum}"
+    assert f"msgid 'About this leaflet' ({place})" in reason
+
+
+def test_a_gap_in_a_brand_value_names_its_brand_file_and_line(scratch: Project):
+    path = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("tagline:"))
+    lines[number - 1] = "tagline: Nerve care தமிழ்"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, outcome = build_one(scratch, Job("neuromyotonia", "en", "example-clinic", "standard", "a4"))
+    reason = outcome.reason or ""
+    assert "U+0BA4 TAMIL LETTER TA is in no font of locale en" in reason
+    assert f"templates/brands/example-clinic/brand.yaml:{number} (tagline)" in reason
 
 
 def test_a_devanagari_locale_is_shaped_with_its_configured_font(scratch: Project):
