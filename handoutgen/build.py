@@ -166,7 +166,7 @@ def expand(project: Project, sel: Selection) -> list[Job]:
     return sorted(jobs)
 
 
-def _origins(
+def origins_of(
     project: Project, source: Handout, catalog: Catalog, brand: Brand
 ) -> dict[str, str | Callable[[], str]]:
     """Each printed string -> where it came from: msgctxt with the PO file and line of its
@@ -232,7 +232,7 @@ def build_one(
         if missing:  # a draft: the missing strings in the source language, marked on every page
             request = ComposeRequest(localized, brand, job.edition, catalog, draft=True)
             document = compose(request, templates_dir=project.templates_dir)
-        origins = _origins(project, handout, catalog, brand)
+        origins = origins_of(project, handout, catalog, brand)
         rendered = render(
             document, theme, paper=job.paper, fonts_dir=project.fonts_dir, origins=origins
         )

@@ -8,6 +8,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import yaml
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 
-from .errors import InputError, Problem, SelectionError
+from .errors import HandoutError, InputError, Problem, SelectionError
 from .extract import extract
 from .inline import InlineError, parse_inline, placeholders
 from .localize import DOMAIN, REVIEWER_HEADER, SOURCE_LOCALE, to_babel
@@ -389,6 +390,7 @@ def check_catalogs(root: Path) -> list[Problem]:
                 "out of date with the sources: run 'generate.py i18n update'",
             )
         )
+    glyphs = _glyph_checker(root)
     for babel_id in catalog_locales(root):
         path = po_path(root, babel_id)
         display = str(path.relative_to(root))
@@ -419,4 +421,37 @@ def check_catalogs(root: Path) -> list[Problem]:
             if entry.msgstr:
                 for message in check_entry(entry):
                     add(entry.linenum, field, message)
+                for message in glyphs(tag, entry.msgstr):
+                    add(entry.linenum, field, message)
     return problems
+
+
+def _glyph_checker(root: Path) -> Callable[[str, str], list[str]]:
+    """A check that every character of a translation has a glyph in its locale's fonts (the
+    default brand's theme, regular and bold), so a gap shows before any leaflet is built."""
+    from .fonts import coverage, face_label, font_name, register_families
+    from .project import DEFAULT_BRAND, STANDARD_EDITION, Project
+
+    try:
+        theme = Project(root).theme(DEFAULT_BRAND, STANDARD_EDITION)
+        register_families(theme.fonts, root / "fonts")
+    except HandoutError:  # reported by 'check'; translations are still checked for the rest
+        return lambda tag, text: []
+    family = theme.styles["body"].family
+
+    def check(tag: str, text: str) -> list[str]:
+        out: dict[str, str] = {}  # one message per character: the first face set lacking it
+        for weight in ("regular", "bold"):
+            names = tuple(
+                font_name(f, weight if weight in theme.fonts[f] else "regular")
+                for f in theme.chain(tag, family)
+            )
+            for ch in sorted(set(text) - coverage(names) - {"\n", "\t"}):
+                out.setdefault(
+                    ch,
+                    f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')} is in no "
+                    f"font of locale {tag} ({' > '.join(face_label(n) for n in names)})",
+                )
+        return list(out.values())
+
+    return check

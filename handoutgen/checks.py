@@ -7,11 +7,13 @@ from typing import Any
 
 import jinja2
 
+from .build import origins_of
 from .compose import ComposeRequest, compose
 from .errors import HandoutError, InputError, Problem
 from .fonts import register_families
 from .localize import SOURCE_LOCALE, load_catalog, localize
 from .project import Project
+from .render import missing_glyphs
 from .templating import environment
 
 
@@ -61,17 +63,27 @@ def check_project(project: Project) -> list[Problem]:
     # compose (not render) every valid topic with every valid brand in every edition: catches
     # undefined names and malformed output in branches a single build would not reach
     if not template_problems:
-        catalog = load_catalog(project.locales_dir, SOURCE_LOCALE)
         for topic, handout in handouts.items():
             for brand_id, brand in brands.items():
                 if handout is None or brand is None:
                     continue
-                localized = localize(handout, catalog, SOURCE_LOCALE, region=brand.region)
                 for edition in project.editions():
+                    what = f"{topic}/{brand_id}/{edition}"
+                    catalog = load_catalog(project.locales_dir, SOURCE_LOCALE)
+                    localized = localize(handout, catalog, SOURCE_LOCALE, region=brand.region)
                     request = ComposeRequest(localized, brand, edition, catalog)
-                    _collect(
+                    document = _collect(
                         problems,
-                        f"{topic}/{brand_id}/{edition}",
+                        what,
                         lambda r=request: compose(r, templates_dir=project.templates_dir),
                     )
+                    theme = _collect(
+                        problems, what, lambda b=brand_id, e=edition: project.theme(b, e)
+                    )
+                    if document is not None and theme is not None:
+                        origins = origins_of(project, handout, catalog, brand)
+                        problems += [  # one problem per gap, whichever editions show it
+                            Problem(f"{topic}/{brand_id}", None, "", f"missing glyph: {gap}")
+                            for gap in missing_glyphs(document, theme, origins)
+                        ]
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.field, p.message))

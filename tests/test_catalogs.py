@@ -643,6 +643,12 @@ PLANTED = {
         "",  # an unsafe link is either refused by the inline syntax or a changed target
     ),
     "number changed": (ANTIBODIES, None, _replace("40", "50"), "numbers differ"),
+    "character no font has": (
+        INTRO,
+        None,
+        _replace("síndrome de Isaacs", "síndrome de Isaacs ௐ"),
+        "U+0BD0 TAMIL OM is in no font of locale es (sans-regular (NotoSans-Regular.ttf))",
+    ),
 }
 
 
@@ -696,7 +702,9 @@ def test_numbers_may_differ_flag_accepts_a_changed_number(scratch: Project):
 def test_arabic_indic_digits_for_the_same_number_are_accepted(scratch: Project):
     root = checked_copy(scratch)
     _set_numbers(root, "٤٠")
-    assert check_catalogs(root) == []
+    # the same number in another script's digits is no numbers problem (Spanish fonts have no
+    # Arabic-Indic digits, which the glyph check reports on its own)
+    assert [p for p in check_catalogs(root) if "is in no font" not in p.message] == []
 
 
 def test_check_entry_numbers():

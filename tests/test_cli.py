@@ -164,6 +164,19 @@ def test_the_summary_shows_what_a_failure_names(scratch: Project, tmp_path: Path
     assert "templates/brands/example-clinic/brand.yaml:3 (tagline)" in summary
 
 
+def test_check_finds_a_character_no_font_has_without_rendering(scratch: Project):
+    brand = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    brand.write_text(brand.read_text().replace("tagline: ", "tagline: ௐ "))
+    result = run_cli("--root", str(scratch.root), "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "neuromyotonia/example-clinic: missing glyph: U+0BD0 TAMIL OM is in no font of locale "
+        "en (sans-regular (NotoSans-Regular.ttf)), from "
+        "templates/brands/example-clinic/brand.yaml:3 (tagline): 'ௐ Nerve and muscle care'",
+        "1 problem(s) found.",
+    ]
+
+
 def test_list_shows_topics_locales_brands_papers():
     result = run_cli("list")
     assert result.returncode == 0
