@@ -366,29 +366,54 @@ def _line_text(line: Any) -> str:
 _CANNOT_START = ALL_CANNOT_START + "\uff1a\uff1b\uff01\uff1f\uff0c\uff0e\uff09\u3001\u3002"
 
 
+_NO_BREAK = "\u00a0\u2007\u202f\u2060"  # no-break spaces and the word joiner
+
+
+def _glued(ch: str) -> bool:
+    """A character of a run that must stay on one line inside CJK text: Latin letters, digits
+    and their punctuation (a drug name, a dose, a phone number), or a no-break space."""
+    return ch in _NO_BREAK or (ord(ch) < 0x2E80 and not ch.isspace())
+
+
 class CJKParagraph(Paragraph):
-    """ReportLab's CJK wrapping hangs one closing mark at a line end but not two ("）。"):
-    when a line would start with a mark that must not start a line, the line before it is
-    re-broken one character shorter."""
+    """ReportLab breaks CJK text between any two characters. Two rules are added: a line never
+    starts with a closing mark (ReportLab hangs one, not two: "）。"), and a run of Latin text
+    joined by no-break spaces (a phone number, "500 mg") is never split: the line before is
+    re-broken shorter until the run moves down whole."""
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]
         for _ in range(12):
             result = super().breakLinesCJK(list(widths))
             texts = [_line_text(line) for line in result.lines]
-            bad = next(
-                (n for n in range(1, len(texts)) if texts[n][:1] and texts[n][0] in _CANNOT_START),
-                None,
-            )
-            if bad is None or not texts[bad - 1]:
+            fix = self._first_bad_break(texts)
+            if fix is None:
                 return result
-            while len(widths) < bad:
+            line, pushed = fix
+            while len(widths) <= line:
                 widths.append(widths[-1])
-            last = texts[bad - 1][-1]
-            widths[bad - 1] -= (
-                pdfmetrics.stringWidth(last, self.style.fontName, self.style.fontSize) + 0.5
+            widths[line] -= (
+                pdfmetrics.stringWidth(pushed, self.style.fontName, self.style.fontSize) + 0.5
             )
         return result
+
+    @staticmethod
+    def _first_bad_break(texts: list[str]) -> tuple[int, str] | None:
+        """(line, the text at its end to push down) for the first break to undo, or None."""
+        for n in range(1, len(texts)):
+            before, after = texts[n - 1], texts[n]
+            if not before or not after:
+                continue
+            if after[0] in _CANNOT_START:
+                return n - 1, before[-1]
+            a, b = before[-1], after[0]
+            if a in _NO_BREAK or b in _NO_BREAK or (_glued(a) and _glued(b)):
+                tail = len(before)
+                while tail and _glued(before[tail - 1]):
+                    tail -= 1
+                if tail:  # a run longer than a whole line has to break somewhere
+                    return n - 1, before[tail:]
+        return None
 
 
 class CheckItem(Paragraph):

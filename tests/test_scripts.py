@@ -4,6 +4,7 @@ nothing outside the frame, and a missing glyph is an error, never a blank."""
 from __future__ import annotations
 
 import io
+import itertools
 import shutil
 
 import pdfplumber
@@ -159,6 +160,35 @@ def test_chinese_lines_never_start_with_closing_punctuation(built):
                 for row in rows.values():
                     first = min(row, key=lambda c: c["x0"])["text"]
                     assert first not in "。，、；：！？）", f"a line starts with {first}"
+
+
+PHONES = {"default": "01632960123", "example-clinic": "(555)010-0144"}
+
+
+def test_a_phone_number_is_never_split_over_two_lines(built):
+    """In every locale (CJK breaks between any two characters; RTL reorders runs)."""
+    for (locale, brand), pdf in built.items():
+        phone = PHONES[brand]
+        whole = 0
+        with pdfplumber.open(io.BytesIO(pdf)) as doc:
+            for number, page in enumerate(doc.pages, 1):
+                rows: dict[int, list[dict]] = {}
+                for c in page.chars:
+                    rows.setdefault(round(c["top"]), []).append(c)
+                texts = [
+                    "".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])).replace(" ", "")
+                    for _, row in sorted(rows.items())
+                ]
+                texts = [t.replace("\u00a0", "") for t in texts]
+                whole += sum(t.count(phone) for t in texts)
+                for a, b in itertools.pairwise(texts):
+                    for k in range(2, len(phone) - 1):
+                        head, tail = phone[:k], phone[k:]
+                        split = (a.endswith(head) or a.startswith(head)) and (
+                            b.startswith(tail) or b.endswith(tail)
+                        )
+                        assert not split, f"{locale}/{brand} page {number}: {a!r} / {b!r}"
+        assert whole >= 2, f"{locale}/{brand}: the phone number printed whole {whole} time(s)"
 
 
 def test_each_script_is_set_in_its_own_embedded_font(built):
