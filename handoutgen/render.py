@@ -249,6 +249,7 @@ class Styles:
             "masthead_name",
         ):  # no broken headings
             extra["hyphenationLang"] = hyphenation
+            extra["hyphenationMinWordLength"] = theme.hyphenation_min_word_length
             extra["uriWasteReduce"] = 0.3  # with hyphenation on, URLs break only at slashes
         if theme.cjk(self.lang):
             extra["wordWrap"] = "CJK"

@@ -60,6 +60,7 @@ class Theme:
     spacing: dict[str, float]
     scripts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> font chain
     hyphenation: dict[str, str] = field(default_factory=dict)  # language -> pyphen dictionary
+    hyphenation_min_word_length: int = 14  # shorter words are never hyphenated
     cjk_wrap: tuple[str, ...] = ()  # languages broken between any two characters
 
     def chain(self, lang: str, family: str) -> tuple[str, ...]:
@@ -71,6 +72,7 @@ class Theme:
         return (family,)
 
     def hyphenation_for(self, lang: str) -> str | None:
+        """The pyphen dictionary for ``lang``, or None: not hyphenated (or hyphenation off)."""
         return self.hyphenation.get(lang) or self.hyphenation.get(lang.split("-")[0])
 
     def cjk(self, lang: str) -> bool:
@@ -259,6 +261,11 @@ def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
         else:
             scripts[str(lang)] = tuple(chain)
     hyphenation = {str(k): str(v) for k, v in (data.get("hyphenation") or {}).items()}
+    if data.get("hyphenate", True) is False:
+        hyphenation = {}
+    min_word = data.get("hyphenation_min_word_length", 14)
+    if not isinstance(min_word, int) or isinstance(min_word, bool) or min_word < 2:
+        bad("hyphenation_min_word_length", f"{min_word!r} is not a whole number of at least 2")
     cjk_wrap = tuple(str(x) for x in (data.get("cjk_wrap") or ()))
     if problems:
         raise InputError(problems)
@@ -275,5 +282,6 @@ def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
         spacing=spacing,
         scripts=scripts,
         hyphenation=hyphenation,
+        hyphenation_min_word_length=min_word if isinstance(min_word, int) else 14,
         cjk_wrap=cjk_wrap,
     )

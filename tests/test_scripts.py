@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import shutil
 
 import pdfplumber
@@ -273,9 +274,31 @@ def test_a_devanagari_locale_is_shaped_with_its_configured_font(scratch: Project
     assert any("NotoSansDevanagari" in f for f in fonts)
 
 
-def test_german_hyphenation_is_configured_and_keeps_words_inside(built):
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(built[("de", "default")])).pages)
-    assert "-\n" in text  # some long words are hyphenated at line ends
+def _hyphenated_words(pdf: bytes) -> list[str]:
+    """Words split over two lines with a hyphen (not web addresses, not a word's own hyphen)."""
+    words = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        lines = page.extract_text().splitlines()
+        for line, after in itertools.pairwise(lines):
+            last = line.rstrip().split(" ")[-1]
+            first = after.lstrip().split(" ")[0]
+            if re.fullmatch(r"\w+-", last) and first[:1].islower() and "/" not in line:
+                words.append(last[:-1] + first.rstrip(".,;:"))
+    return words
+
+
+def test_german_hyphenation_splits_only_long_compounds(built):
+    words = _hyphenated_words(built[("de", "default")])
+    assert words  # some long words are hyphenated at line ends
+    assert all(len(w) >= 14 for w in words), words  # never a drug or clinic name
+
+
+def test_large_print_is_not_hyphenated(project: Project):
+    rendered, outcome = build_one(
+        project, Job("neuromyotonia", "de", "default", "large-print", "a4")
+    )
+    assert rendered is not None, outcome.reason
+    assert _hyphenated_words(rendered.pdf) == []
 
 
 def test_hebrew_is_drawn_without_discretionary_ligatures(built):
