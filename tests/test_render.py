@@ -188,6 +188,43 @@ def test_no_heading_is_the_last_block_of_a_page(leaflets, case):
             assert next_page == page, f"{role} stranded at the bottom of page {page}"
 
 
+@pytest.fixture(scope="module")
+def editions(project: Project) -> dict[tuple[str, str, str], Rendered]:
+    """Every shipped locale, standard and large print, A4 and Letter (default brand)."""
+    out = {}
+    for locale in project.locales():
+        for edition in ("standard", "large-print"):
+            for paper in ("a4", "letter"):
+                job = Job("neuromyotonia", locale, "default", edition, paper)
+                rendered, outcome = build_one(project, job)
+                assert rendered is not None, outcome.reason
+                out[(locale, edition, paper)] = rendered
+    return out
+
+
+def test_no_heading_or_introduction_ends_a_page_in_any_edition(project: Project, editions):
+    import pdfplumber
+
+    for (locale, edition, paper), rendered in editions.items():
+        where = f"{locale}/{edition}/{paper}"
+        for (page, role), (next_page, _) in itertools.pairwise(rendered.structure):
+            if role in ("H1", "H2", "H3", "Caption", "Lbl"):
+                assert next_page == page, f"{where}: {role} stranded at the bottom of page {page}"
+        theme = project.theme("default", edition)
+        frame_bottom = theme.margins[2] + theme.footer + theme.gap
+        with pdfplumber.open(io.BytesIO(rendered.pdf)) as pdf:
+            for number, page in enumerate(pdf.pages[:-1], 1):
+                body = [c for c in page.chars if c["bottom"] < page.height - frame_bottom]
+                last = max(body, key=lambda c: (round(c["top"]), c["x0"]))
+                row = [c for c in body if round(c["top"]) == round(last["top"])]
+                ends = (
+                    max(row, key=lambda c: c["x0"])
+                    if locale not in ("ar", "he")
+                    else min(row, key=lambda c: c["x0"])
+                )
+                assert ends["text"] not in ":：", f"{where}: an introduction ends page {number}"
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_callouts_and_checklists_stay_on_one_page(project: Project, leaflets, case):
     texts = [squash(t) for t in page_texts(leaflets[case])]
