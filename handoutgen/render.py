@@ -438,6 +438,35 @@ class CheckItem(Paragraph):
         canv.restoreState()
 
 
+class DataTable(RLTable):
+    """A data table that splits between rows only where at least ``min_rows`` body rows stay on
+    each side: no lone row under a repeated header at the top of a page, none left behind."""
+
+    min_rows = 2
+
+    def _head(self) -> int:
+        rows = self.repeatRows
+        return rows if isinstance(rows, int) else len(rows)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        head = self._head()
+        first = len(parts[0]._cellvalues) - head
+        second = len(parts[1]._cellvalues) - head
+        if first < self.min_rows:
+            return []  # the whole table starts on the next page
+        missing = self.min_rows - second
+        if missing > 0 and first - missing >= self.min_rows:
+            end = head + first
+            less = sum(self._rowHeights[end - missing : end])
+            shorter = super().split(availWidth, availHeight - less - 0.01)
+            if len(shorter) == 2:
+                return shorter
+        return parts
+
+
 # --- blocks -> flowables ----------------------------------------------------------------------
 
 
@@ -451,10 +480,10 @@ class Builder:
         self.link = self.theme.colors.get("link", self.theme.colors["primary"])
         self.root = Node("Document")
 
-    def grid(self, rows: list[list[Any]], **kw: Any) -> RLTable:
+    def grid(self, rows: list[list[Any]], cls: type[RLTable] = RLTable, **kw: Any) -> RLTable:
         """Every ReportLab table goes through here: its default cell font would otherwise be
         the non-embedded standard Helvetica."""
-        table = RLTable(rows, **kw)
+        table = cls(rows, **kw)
         body = self.styles.para["body"]
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), body.fontName, body.fontSize)]))
         return table
@@ -681,7 +710,7 @@ class Builder:
         if self.styles.rtl:  # columns run right to left
             rows = [list(reversed(r)) if i >= top else r for i, r in enumerate(rows)]
             col_widths.reverse()
-        table = self.grid(rows, colWidths=col_widths, repeatRows=top + 1, splitByRow=1)
+        table = self.grid(rows, DataTable, colWidths=col_widths, repeatRows=top + 1, splitByRow=1)
         pad = sp["table_padding"]
         commands: list[tuple[Any, ...]] = [
             ("BACKGROUND", (0, top), (-1, top), _color(colors["table_header"])),

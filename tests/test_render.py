@@ -273,6 +273,27 @@ def test_a_long_table_splits_with_its_header_repeated(scratch: Project):
         assert "Column A heading" in texts[i], f"header row not repeated on page {i + 1}"
 
 
+def test_a_table_never_leaves_a_lone_row_on_either_side_of_a_break():
+    from handoutgen.render import DataTable
+
+    def table() -> DataTable:  # a repeated header row and 6 body rows, 20 pt each
+        rows = [["Header", "Header"]] + [[f"r{n}", "x"] for n in range(6)]
+        return DataTable(rows, colWidths=[100, 100], rowHeights=[20] * 7, repeatRows=1)
+
+    def body_rows(part: DataTable) -> list[str]:
+        return [row[0] for row in part._cellvalues[1:]]
+
+    # room for the header and one row: the table moves to the next page instead
+    assert table().split(200, 45) == []
+    # room for all but one row: two rows go over, not one
+    first, second = table().split(200, 125)
+    assert body_rows(first) == ["r0", "r1", "r2", "r3"]
+    assert body_rows(second) == ["r4", "r5"]
+    # room for three rows: an ordinary split
+    first, second = table().split(200, 85)
+    assert body_rows(first) == ["r0", "r1", "r2"] and body_rows(second) == ["r3", "r4", "r5"]
+
+
 # --- text -> fragments: data, never markup ----------------------------------------------------
 
 
