@@ -184,3 +184,18 @@ def test_list_shows_topics_locales_brands_papers():
     assert "example-clinic" in result.stdout and "letter" in result.stdout
     assert "a4, a5, letter" in result.stdout
     assert "standard, large-print" in result.stdout
+
+
+def test_a_closed_pipe_ends_quietly(monkeypatch, capsys):
+    """`generate.py list | head -1`: the reader goes away; no traceback, SIGPIPE's status."""
+    import io
+    import os
+
+    read, write = os.pipe()
+    os.close(read)
+    pipe = io.TextIOWrapper(os.fdopen(write, "wb", buffering=0), write_through=True)
+    with capsys.disabled():
+        monkeypatch.setattr(sys, "stdout", pipe)
+        assert main(["--root", str(ROOT), "list"]) == 141
+        monkeypatch.undo()
+    pipe.close()
