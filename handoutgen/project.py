@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, SelectionError
-from .load import load_yaml
+from .errors import InputError, Problem, SelectionError
+from .load import Sourced, format_path, load_yaml
 from .localize import (
     DOMAIN,
     SOURCE_LOCALE,
@@ -120,12 +120,32 @@ class Project:
             from .validate import validate_brand  # JSON Schema loads only when validating
 
             src = load_yaml(path, root=self.root)
-            brand = validate_brand(src, self.brand_schema, papers=set(self.papers()))
-            problems = override_problems(self.theme_data(STANDARD_EDITION), brand.theme)
+            problems = []
+            try:
+                brand = validate_brand(src, self.brand_schema, papers=set(self.papers()))
+            except InputError as exc:
+                problems += exc.problems
+            theme = src.data.get("theme") if isinstance(src.data, dict) else None
+            if isinstance(theme, dict):  # typos and wrong types in the overrides, all at once
+                base = self.theme_data(STANDARD_EDITION)
+                found = override_problems(base, theme)
+                problems += [src.problem(("theme", *p), m) for p, m in found]
+                if not found:  # then the values: colours, margins ... in every edition
+                    problems += self._theme_value_problems(src, theme)
             if problems:
-                raise InputError([src.problem(("theme", *p), m) for p, m in problems])
+                raise InputError(sorted(set(problems), key=lambda p: (p.line or 0, p.field)))
             self._brands[brand_id] = brand
         return self._brands[brand_id]
+
+    def _theme_value_problems(self, src: Sourced, theme: dict) -> list[Problem]:
+        lines = {format_path(path): line for path, line in src.lines.items() if path}
+        problems = []
+        for edition in self.editions():
+            try:
+                resolve_theme(deep_merge(self.theme_data(edition), theme), origin=src.display)
+            except InputError as exc:
+                problems += [_at_line(p, src.display, lines) for p in exc.problems]
+        return problems
 
     def theme_data(self, edition: str) -> dict:
         if edition not in self._theme_data:
@@ -141,8 +161,13 @@ class Project:
         if key not in self._themes:
             brand = self.brand(brand_id)
             data = deep_merge(self.theme_data(edition), brand.theme)
-            origin = f"templates/brands/{brand_id}/brand.yaml (theme, edition {edition})"
-            self._themes[key] = resolve_theme(data, origin=origin)
+            origin = f"templates/themes (edition {edition}, with brand {brand_id})"
+            try:
+                self._themes[key] = resolve_theme(data, origin=origin)
+            except InputError as exc:  # a value the brand set is named at its line
+                raise InputError(
+                    [_at_line(p, brand.source, brand.lines) for p in exc.problems]
+                ) from None
         return self._themes[key]
 
     def resolves(self, locale: str) -> bool:
@@ -157,6 +182,16 @@ class Project:
                 f"unknown locale {locale!r} (available: {', '.join(self.locales())})"
             )
         return load_catalog(self.locales_dir, locale)
+
+
+def _at_line(problem: Problem, source: str, lines: dict[str, int]) -> Problem:
+    """A theme problem in a value a brand overrides -> its brand.yaml file and line."""
+    parts = problem.field.split(".")
+    for n in range(len(parts), 0, -1):
+        key = ".".join(["theme", *parts[:n]])
+        if key in lines:
+            return Problem(source, lines[key], f"theme.{problem.field}", problem.message)
+    return problem
 
 
 __all__ = ["DEFAULT_BRAND", "STANDARD_EDITION", "InputError", "Project"]

@@ -325,21 +325,20 @@ def logo_problems(path: Path) -> list[str]:
 
 def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Brand:
     """Turn a loaded brand file into a Brand, or raise InputError with all its problems."""
-    problems = list(src.problems)
-    if not problems:
-        problems = schema_problems(src, schema_path)
-    if problems:
-        raise InputError(problems)
+    if src.problems or not isinstance(src.data, dict):  # unreadable: nothing more to check
+        raise InputError(src.problems or [src.problem((), "must be a mapping of keys")])
+    # schema and semantic checks together, so one run lists every problem of the file
+    problems = schema_problems(src, schema_path)
     d = src.data
     directory = src.path.parent
-    if d["paper"] not in papers:
+    if isinstance(d.get("paper"), str) and d["paper"] not in papers:
         problems.append(
             src.problem(
                 ("paper",),
                 f"unknown paper {d['paper']!r} (expected one of {', '.join(sorted(papers))})",
             )
         )
-    logo = (directory / d["logo"]).resolve() if d.get("logo") else None
+    logo = (directory / d["logo"]).resolve() if isinstance(d.get("logo"), str) else None
     if logo is not None:
         if not logo.is_relative_to(directory.resolve()):
             problems.append(src.problem(("logo",), "the logo must be a file in the brand folder"))

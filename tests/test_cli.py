@@ -199,3 +199,31 @@ def test_a_closed_pipe_ends_quietly(monkeypatch, capsys):
         assert main(["--root", str(ROOT), "list"]) == 141
         monkeypatch.undo()
     pipe.close()
+
+
+def test_check_lists_every_problem_of_a_brand_at_once(scratch: Project):
+    """Schema, logo and theme problems together, each at its line, once for all editions."""
+    path = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    text = path.read_text()
+    text = text.replace("logo: logo.svg", "logo: nothere.svg").replace("logo_alt:", "#logo_alt:")
+    text = text.replace("phone: (555) 010-0144", "phone: 12")
+    text = text.replace("theme:\n", "theme:\n  page: {margin_mm: {top: 3}}\n", 1)
+    text = text.replace('primary: "#00665e"', 'primary: "notacolor"')
+    path.write_text(text)
+    lines = text.splitlines()
+
+    def line_of(start: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if line.strip().startswith(start))
+
+    result = run_cli("--root", str(scratch.root), "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    brand = "templates/brands/example-clinic/brand.yaml"
+    assert result.stderr.splitlines() == [
+        f"{brand}:{line_of('logo:')}: logo: a logo needs 'logo_alt' (a text alternative)",
+        f"{brand}:{line_of('logo:')}: logo: logo file 'nothere.svg' not found",
+        f"{brand}:{line_of('phone:')}: phone: must be of type string, not int",
+        f"{brand}:{line_of('page:')}: theme.page.margin_mm: office printers need margins of at "
+        "least 12 mm",
+        f"{brand}:{line_of('primary:')}: theme.colors.primary: 'notacolor' is not a #rrggbb colour",
+        "5 problem(s) found.",
+    ]
