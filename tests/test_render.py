@@ -273,6 +273,63 @@ def test_a_long_table_splits_with_its_header_repeated(scratch: Project):
         assert "Column A heading" in texts[i], f"header row not repeated on page {i + 1}"
 
 
+def _line_starts(rendered: Rendered) -> dict[str, float]:
+    """The first few words of every drawn line -> the x where the line starts."""
+    import pdfplumber
+
+    starts: dict[str, float] = {}
+    with pdfplumber.open(io.BytesIO(rendered.pdf)) as pdf:
+        for page in pdf.pages:
+            for line in page.extract_text_lines():
+                starts.setdefault(line["text"][:30], line["x0"])
+    return starts
+
+
+def test_definitions_and_list_items_hang_from_their_indent(project: Project, leaflets):
+    rendered = leaflets[("default", "a4")]
+    starts = _line_starts(rendered)
+    indent = project.theme("default", "standard").spacing["list_indent"]
+    term = starts["EMG (electromyography)"]
+    text = next(x for t, x in starts.items() if t.startswith("A test that records"))
+    assert text == pytest.approx(term + indent, abs=0.5)  # the explanation under its term
+    # a bullet item's second line starts under its text, not under the bullet
+    import pdfplumber
+
+    hanging = 0
+    with pdfplumber.open(io.BytesIO(rendered.pdf)) as pdf:
+        for page in pdf.pages:
+            lines = page.extract_text_lines()
+            for a, b in itertools.pairwise(lines):
+                same_item = b["top"] - a["bottom"] < 8  # not the gap after a list
+                if a["text"].startswith("•") and not b["text"].startswith("•") and same_item:
+                    assert b["x0"] == pytest.approx(a["x0"] + indent, abs=0.5), b["text"]
+                    hanging += 1
+    assert hanging >= 3
+
+
+def test_no_widows_or_orphans(scratch: Project):
+    """Paragraphs of two or three lines can only split by leaving a single line behind or
+    carrying one over: with widow and orphan control, none is split over two pages."""
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    filler = " ".join(["several plain words"] * 9)
+    blocks = "".join(
+        f"      - type: paragraph\n        id: p{n}\n"
+        f"        text: Start{n} {filler} {'more words ' * (n % 2) * 2}End{n}\n"
+        for n in range(60)
+    )
+    section = f"  - id: many\n    heading: Many paragraphs\n    blocks:\n{blocks}"
+    path.write_text(path.read_text().replace("sections:\n", "sections:\n" + section, 1))
+    rendered, outcome = build_one(scratch, Job("neuromyotonia", "en", "default", "standard", "a4"))
+    assert rendered is not None, outcome.reason
+    texts = page_texts(rendered)
+    splits = 0
+    for n in range(60):
+        start = next(i for i, t in enumerate(texts) if f"Start{n} " in t)
+        end = next(i for i, t in enumerate(texts) if f" End{n}" in t)
+        splits += start != end
+    assert splits == 0
+
+
 def test_a_table_never_leaves_a_lone_row_on_either_side_of_a_break():
     from handoutgen.render import DataTable
 

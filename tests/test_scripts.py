@@ -7,6 +7,7 @@ import io
 import itertools
 import re
 import shutil
+import unicodedata
 
 import pdfplumber
 import polib
@@ -87,6 +88,32 @@ def test_hebrew_words_are_drawn_in_reverse_reading_order(built, project: Project
         for items in by_line.values()
     ]
     assert any(heading.replace("?", "") in line.replace("?", "") for line in lines), heading
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, Arabic presentation forms read as their letters (NFKC)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
+
+
+def test_arabic_lines_with_latin_words_and_numbers_are_drawn_in_reading_order(built, project):
+    """Read right to left, the glyphs drawn on each line holding CASPR2 give the catalog's text
+    in its own order: Arabic words, the Latin antibody names and the numbers between them."""
+    catalog = polib.pofile(str(project.locales_dir / "ar" / "LC_MESSAGES" / "handouts.po"))
+    texts = [_letters(e.msgstr) for e in catalog if "CASPR2" in e.msgstr]
+    pdf = built[("ar", "default")]
+    checked = 0
+    for page in range(len(PdfReader(io.BytesIO(pdf)).pages)):
+        rows: dict[int, list[tuple[float, str]]] = {}
+        for x, y, text in chunks(pdf, page):
+            rows.setdefault(round(y), []).append((x, text))
+        for items in rows.values():
+            if not any("CASPR2" in t for _x, t in items):
+                continue
+            line = _letters("".join(t for _x, t in sorted(items, reverse=True)))
+            assert any(line in text for text in texts), line
+            assert len(line) > 30
+            checked += 1
+    assert checked >= 2
 
 
 def test_bidi_levels_isolate_latin_and_number_runs():
