@@ -20,7 +20,7 @@ from babel.messages.plurals import get_plural
 from .errors import HandoutError, InputError, Problem, SelectionError
 from .extract import extract
 from .inline import InlineError, parse_inline, placeholders
-from .localize import DOMAIN, REVIEWER_HEADER, SOURCE_LOCALE, to_babel
+from .localize import DOMAIN, REVIEWER_HEADER, SOURCE_LOCALE, locale_chain, to_babel
 from .write import write_atomic
 
 NUMBERS_MAY_DIFFER = "numbers-may-differ"  # PO flag: the translation may change the numbers
@@ -262,14 +262,18 @@ class Coverage:
     translated_words: int
     fuzzy_words: int
     untranslated_words: int
+    inherited: int = 0  # empty here, translated in a parent catalog (es-MX -> es): printed
+    inherited_words: int = 0
 
     @property
     def entries(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated
+        return self.translated + self.inherited + self.fuzzy + self.untranslated
 
     @property
     def percent(self) -> float:
-        return round(100 * self.translated / self.entries, 1) if self.entries else 100.0
+        """The share that prints translated: this catalog's own entries and its parents'."""
+        done = self.translated + self.inherited
+        return round(100 * done / self.entries, 1) if self.entries else 100.0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -282,6 +286,8 @@ class Coverage:
             "translated_words": self.translated_words,
             "fuzzy_words": self.fuzzy_words,
             "untranslated_words": self.untranslated_words,
+            "inherited": self.inherited,
+            "inherited_words": self.inherited_words,
             "percent": self.percent,
         }
 
@@ -297,10 +303,17 @@ def catalog_stats(root: Path, topics: list[str]) -> list[Coverage]:
     out = []
     for babel_id in catalog_locales(root):
         counts: dict[str, Counter[str]] = {}
+        parents = [  # CLDR parents with a catalog of their own: es_MX -> es_419, es
+            {(e.msgctxt, e.msgid) for e in _load(p) if e.msgstr and not e.fuzzy}
+            for p in [po_path(root, ident) for ident in locale_chain(babel_id)[1:]]
+            if p.is_file()
+        ]
         for entry in _load(po_path(root, babel_id)):
             if entry.obsolete:
                 continue
             state = "fuzzy" if entry.fuzzy else "translated" if entry.msgstr else "untranslated"
+            if state == "untranslated" and any((entry.msgctxt, entry.msgid) in p for p in parents):
+                state = "inherited"
             c = counts.setdefault(part_of(entry, set(topics)), Counter())
             c[state] += 1
             c[f"{state}_words"] += len(entry.msgid.split())
@@ -316,6 +329,8 @@ def catalog_stats(root: Path, topics: list[str]) -> list[Coverage]:
                     c["translated_words"],
                     c["fuzzy_words"],
                     c["untranslated_words"],
+                    c["inherited"],
+                    c["inherited_words"],
                 )
             )
     return out

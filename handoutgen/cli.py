@@ -297,16 +297,22 @@ def _i18n(project: Project, args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([r.as_dict() for r in rows], indent=2))
         else:
+            inherits = any(r.inherited for r in rows)  # a regional catalog over its parent
             print(
-                f"{'locale':8} {'part':16} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} "
-                f"{'words done':>10} {'words left':>10} {'%':>6}"
+                f"{'locale':8} {'part':16} {'translated':>10} "
+                + (f"{'inherited':>9} " if inherits else "")
+                + f"{'fuzzy':>6} {'untransl.':>9} {'words done':>10} {'words left':>10} {'%':>6}"
             )
             for r in rows:
                 print(
                     f"{r.locale.replace('_', '-'):8} {r.part:16} {r.translated:>10} "
-                    f"{r.fuzzy:>6} {r.untranslated:>9} {r.translated_words:>10} "
+                    + (f"{r.inherited:>9} " if inherits else "")
+                    + f"{r.fuzzy:>6} {r.untranslated:>9} "
+                    f"{r.translated_words + r.inherited_words:>10} "
                     f"{r.fuzzy_words + r.untranslated_words:>10} {r.percent:>6.1f}"
                 )
+            if inherits:
+                print("inherited: empty in a regional catalog, printed from its parent's")
     elif args.i18n == "check":
         problems = catalogs.check_catalogs(root)
         for problem in problems:

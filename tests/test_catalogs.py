@@ -477,7 +477,7 @@ def test_shipped_catalogs_are_complete(project: Project):
     ]
     for r in rows:  # every catalog, complete or not, has every entry of the POT
         assert r["entries"] == len(parts[r["part"]])
-        assert r["translated"] + r["fuzzy"] + r["untranslated"] == r["entries"]
+        assert r["translated"] + r["fuzzy"] + r["untranslated"] + r["inherited"] == r["entries"]
     expected = [
         {
             "locale": loc,
@@ -489,6 +489,8 @@ def test_shipped_catalogs_are_complete(project: Project):
             "translated_words": _words(parts[part]),
             "fuzzy_words": 0,
             "untranslated_words": 0,
+            "inherited": 0,
+            "inherited_words": 0,
             "percent": 100.0,
         }
         for loc in COMPLETE
@@ -534,6 +536,8 @@ def _expected_es(root: Path) -> list[dict[str, object]]:
             "translated_words": _words(content) - 14 - 2,
             "fuzzy_words": 2,
             "untranslated_words": 14,
+            "inherited": 0,
+            "inherited_words": 0,
             "percent": round(100 * (len(content) - 4) / len(content), 1),
         },
         {
@@ -546,6 +550,8 @@ def _expected_es(root: Path) -> list[dict[str, object]]:
             "translated_words": _words(templates) - 4,
             "fuzzy_words": 4,
             "untranslated_words": 0,
+            "inherited": 0,
+            "inherited_words": 0,
             "percent": round(100 * (len(templates) - 1) / len(templates), 1),
         },
     ]
@@ -568,6 +574,20 @@ def test_stats_count_untranslated_and_fuzzy_entries_and_words(scratch: Project):
         if c.locale in COMPLETE and c.locale != "es"
     ]
     assert all(c.percent == 100.0 for c in others) and len(others) == 6
+
+
+def test_stats_count_a_regional_catalogs_parent_translations_as_inherited(scratch: Project):
+    root = with_cfg(scratch)
+    path = init_locale(root, "es-MX")
+    po = load(path)
+    own = next(e for e in po if e.msgctxt == "neuromyotonia/title")
+    own.msgstr = "Neuromiotonía (síndrome de Isaacs)"
+    save(po, path)
+    rows = {c.part: c for c in catalog_stats(root, scratch.topics()) if c.locale == "es_MX"}
+    topic = rows["neuromyotonia"]
+    assert topic.translated == 1 and topic.untranslated == 0 and topic.fuzzy == 0
+    assert topic.inherited == topic.entries - 1 and topic.percent == 100.0
+    assert rows["templates"].inherited == rows["templates"].entries
 
 
 def test_stats_json_from_the_command_line(scratch: Project, capsys):
