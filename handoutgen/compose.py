@@ -29,6 +29,7 @@ from .model import (
     Furniture,
     Inline,
     LocalizedHandout,
+    in_language,
 )
 from .templating import Translations, environment, gettext_callables
 
@@ -120,21 +121,22 @@ class _Parser:
         return []
 
 
-def _brand_text(brand: Brand) -> SimpleNamespace:
-    """The brand as templates see it: its text values escaped so that they print literally
-    (a clinic called "Unit [B]" must not become a link); URLs are validated by the schema."""
+def _brand_text(brand: Brand, tag: str) -> SimpleNamespace:
+    """The brand as templates see it in locale ``tag``: its text values escaped so that they
+    print literally (a clinic called "Unit [B]" must not become a link), each in the leaflet's
+    language where the brand gives one; URLs are validated by the schema."""
     return SimpleNamespace(
         id=brand.id,
         name=literal(brand.name),
-        tagline=literal(brand.tagline or "") or None,
+        tagline=literal(in_language(brand.tagline, tag) or "") or None,
         address=tuple(literal(line) for line in brand.address),
         phone=literal(brand.phone).replace(" ", "\u00a0"),  # a number never splits over lines
         emergency_number=literal(brand.emergency_number),
         website=brand.website,
         email=brand.email,
-        footer_text=literal(brand.footer_text or brand.name),
+        footer_text=literal(in_language(brand.footer_text, tag) or brand.name),
         logo=brand.logo,
-        logo_alt=brand.logo_alt,
+        logo_alt=in_language(brand.logo_alt, tag),
     )
 
 
@@ -145,7 +147,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     origin = f"{request.brand.id}:{MAIN_TEMPLATE}"
     context = {
         "h": loc.handout,
-        "brand": _brand_text(request.brand),
+        "brand": _brand_text(request.brand, loc.locale.tag),
         "locale": loc.locale,
         "dates": loc.dates,
         "translated": loc.translated,

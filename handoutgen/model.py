@@ -197,6 +197,21 @@ def iter_strings(handout: Handout) -> Iterator[tuple[str, str]]:
 # --- brands and locales ---------------------------------------------------------------------------
 
 
+BrandText = str | dict[str, str]  # one text, or the same text per language (BCP-47 tag -> text)
+
+
+def in_language(value: BrandText | None, tag: str) -> str | None:
+    """A brand's text for locale ``tag``: its own language (``zh-Hans`` -> ``zh-Hans``, then
+    ``zh``), else English, else the first one given."""
+    if value is None or isinstance(value, str):
+        return value
+    parts = tag.split("-")
+    for n in range(len(parts), 0, -1):
+        if "-".join(parts[:n]) in value:
+            return value["-".join(parts[:n])]
+    return value.get("en", next(iter(value.values()), None))
+
+
 @dataclass(frozen=True)
 class Brand:
     """A clinic's identity, contact details and theme overrides (``templates/brands/<id>/``)."""
@@ -209,11 +224,11 @@ class Brand:
     website: str | None
     email: str | None
     emergency_number: str
-    footer_text: str | None
+    footer_text: BrandText | None
     paper: str
     logo: Path | None
-    logo_alt: str | None
-    tagline: str | None
+    logo_alt: BrandText | None
+    tagline: BrandText | None
     region: str | None = None
     theme: dict = field(default_factory=dict, compare=False, hash=False)
     source: str = ""  # brand.yaml as messages name it
@@ -223,14 +238,17 @@ class Brand:
         """Each printed value -> ``templates/brands/x/brand.yaml:4 (tagline)``."""
         values: dict[str, str | None] = {
             "name": self.name,
-            "tagline": self.tagline,
             "phone": self.phone,
             "website": self.website,
             "email": self.email,
             "emergency_number": self.emergency_number,
-            "footer_text": self.footer_text,
-            "logo_alt": self.logo_alt,
         }
+        for key in ("tagline", "footer_text", "logo_alt"):
+            value = getattr(self, key)
+            if isinstance(value, dict):
+                values.update({f"{key}.{lang}": text for lang, text in value.items()})
+            else:
+                values[key] = value
         values.update({f"address[{i}]": line for i, line in enumerate(self.address)})
         return {
             value: f"{self.source}:{self.lines.get(key, 1)} ({key})"

@@ -39,9 +39,26 @@ def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+_TYPE_NAMES = {"object": "a mapping", "string": "text", "array": "a list"}
+
+
 def _messages(error: jsonschema.ValidationError) -> list[tuple[JsonPath, str]]:
     """A schema error as (path, plain message) pairs: one per unknown key, at its own line."""
     path: JsonPath = tuple(error.absolute_path)
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        # the branch of the value's own type (a text, or a mapping of texts) says what is wrong
+        branches: dict[object, list[jsonschema.ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.schema_path[0], []).append(sub)
+        fitting = [
+            subs
+            for subs in branches.values()
+            if not any(e.validator == "type" and not e.relative_path for e in subs)
+        ]
+        if len(fitting) == 1:
+            return [m for sub in fitting[0] for m in _messages(sub)]
+        kinds = sorted({str(b.get("type")) for b in error.validator_value if "type" in b})
+        return [(path, f"must be {' or '.join(_TYPE_NAMES.get(k, k) for k in kinds)}")]
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
@@ -68,6 +85,8 @@ def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str]:
     if v == "type":
         return path, f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
     if v == "pattern":
+        if "propertyNames" in error.schema_path:  # a key: point at its own line
+            path = (*path, str(error.instance))
         hint = error.schema.get("description", f"pattern {error.validator_value}")
         return path, f"{error.instance!r} does not match the expected form ({hint})"
     if v in ("minItems", "minLength"):

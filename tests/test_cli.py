@@ -152,7 +152,7 @@ def test_one_bad_leaflet_does_not_stop_the_batch(scratch: Project, tmp_path: Pat
 
 def test_the_summary_shows_what_a_failure_names(scratch: Project, tmp_path: Path):
     brand = scratch.brands_dir / "example-clinic" / "brand.yaml"
-    brand.write_text(brand.read_text().replace("tagline: ", "tagline: தமிழ் "))
+    brand.write_text(brand.read_text().replace("  en: Nerve", "  en: தமிழ் Nerve"))
     out = tmp_path / "out"
     result = run_cli(
         "--root", str(scratch.root), "build", "--brand", "example-clinic", "--out", str(out)
@@ -161,18 +161,18 @@ def test_the_summary_shows_what_a_failure_names(scratch: Project, tmp_path: Path
     summary = result.stdout.split("Summary", 1)[1]
     assert "missing glyphs: 5 character(s) no font has" in summary
     assert "U+0BA4 TAMIL LETTER TA is in no font of locale en" in summary
-    assert "templates/brands/example-clinic/brand.yaml:3 (tagline)" in summary
+    assert "templates/brands/example-clinic/brand.yaml:4 (tagline.en)" in summary
 
 
 def test_check_finds_a_character_no_font_has_without_rendering(scratch: Project):
     brand = scratch.brands_dir / "example-clinic" / "brand.yaml"
-    brand.write_text(brand.read_text().replace("tagline: ", "tagline: ௐ "))
+    brand.write_text(brand.read_text().replace("  en: Nerve", "  en: ௐ Nerve"))
     result = run_cli("--root", str(scratch.root), "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         "neuromyotonia/example-clinic: missing glyph: U+0BD0 TAMIL OM is in no font of locale "
         "en (sans-regular (NotoSans-Regular.ttf)), from "
-        "templates/brands/example-clinic/brand.yaml:3 (tagline): 'ௐ Nerve and muscle care'",
+        "templates/brands/example-clinic/brand.yaml:4 (tagline.en): 'ௐ Nerve and muscle care'",
         "1 problem(s) found.",
     ]
 

@@ -201,3 +201,39 @@ def test_brand_values_print_literally_and_never_become_links(scratch: Project):
         if "/A" in a.get_object()
     ]
     assert not any("evil.example" in u or "+449999" in u for u in uris)
+
+
+@pytest.mark.parametrize(
+    ("locale", "tagline"),
+    [
+        ("en", "Nerve and muscle care"),
+        ("es", "Atención de nervios y músculos"),
+        ("zh-Hans", "神经与肌肉诊疗"),
+        ("es-MX", "Atención de nervios y músculos"),  # its language's text
+        ("fr", "Nerve and muscle care"),  # a language the brand does not list: English
+    ],
+)
+def test_a_brand_text_given_per_language_follows_the_leaflet(project: Project, locale, tagline):
+    from handoutgen.model import in_language
+
+    brand = project.brand("example-clinic")
+    assert in_language(brand.tagline, locale) == tagline
+    if project.resolves(locale):
+        handout = project.handout("neuromyotonia")
+        catalog = load_catalog(project.locales_dir, locale)
+        localized = localize(handout, catalog, locale)
+        request = ComposeRequest(localized, brand, "standard", catalog)
+        masthead = compose(request, templates_dir=project.templates_dir).blocks[0]
+        assert isinstance(masthead, DocMasthead)
+        assert "".join(s.text for s in masthead.tagline or ()) == tagline
+
+
+def test_a_per_language_brand_text_is_checked(scratch: Project):
+
+    path = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    path.write_text(path.read_text().replace("  es: Atención", "  Spanish!: Atención"))
+    with pytest.raises(InputError) as info:
+        scratch.brand("example-clinic")
+    [problem] = info.value.problems
+    assert problem.path == "templates/brands/example-clinic/brand.yaml"
+    assert problem.field.startswith("tagline")

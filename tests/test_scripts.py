@@ -275,7 +275,9 @@ def test_a_gap_in_a_brand_value_names_its_brand_file_and_line(scratch: Project):
     path = scratch.brands_dir / "example-clinic" / "brand.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     number = next(i for i, line in enumerate(lines, 1) if line.startswith("tagline:"))
-    lines[number - 1] = "tagline: Nerve care தமிழ்"
+    lines[number - 1] = "tagline: Nerve care தமிழ்"  # one text for every language
+    while lines[number].startswith("  "):  # instead of one per language
+        del lines[number]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _, outcome = build_one(scratch, Job("neuromyotonia", "en", "example-clinic", "standard", "a4"))
     reason = outcome.reason or ""

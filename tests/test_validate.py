@@ -691,6 +691,30 @@ def test_brand_problems_are_reported_together(tmp_path):
     assert re.search(r"not found.*\n.*logo_alt.*\n.*unknown paper", str(InputError(problems)))
 
 
+@pytest.mark.parametrize(
+    ("tagline", "line", "field", "message"),
+    [
+        (
+            "tagline:\n  en: Care\n  Spanish!: Cuidado\n",
+            3,
+            "tagline.Spanish!",
+            "'Spanish!' does not match the expected form (a language tag such as es or zh-Hans)",
+        ),
+        ("tagline:\n  en: Care\n  es: 12\n", 3, "tagline.es", "must be of type string, not int"),
+        ("tagline: [Care, Cuidado]\n", 1, "tagline", "must be a mapping or text"),
+    ],
+)
+def test_a_brand_text_per_language_is_checked(tmp_path, tagline, line, field, message):
+    problems = brand_problems(tmp_path, tagline + BRAND)
+    assert [(p.line, p.field, p.message) for p in problems] == [(line, field, message)]
+
+
+def test_a_brand_text_per_language_is_valid(tmp_path):
+    brand = validate_brand_text(tmp_path, "tagline:\n  en: Care\n  zh-Hans: 护理\n" + BRAND)
+    assert brand.tagline == {"en": "Care", "zh-Hans": "护理"}
+    assert brand.origins()["护理"] == f"{BRAND_FILE}:3 (tagline.zh-Hans)"
+
+
 # --- logos that reach outside the brand folder ------------------------------------------------
 
 
