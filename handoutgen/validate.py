@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -94,8 +95,27 @@ def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str]:
     return path, error.message
 
 
+@cache
+def _fast_check(schema_path: Path) -> Callable[[Any], Any]:
+    """The schema compiled to Python by fastjsonschema: about 50 times faster than jsonschema
+    at saying "valid", which is the answer for almost every file. It stops at the first error,
+    so a file it rejects is validated again by jsonschema, which reports every problem. Its
+    draft-07 keywords are the only ones the shipped schemas use."""
+    import fastjsonschema
+
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    return fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+
+
 def schema_problems(src: Sourced, schema_path: Path) -> list[Problem]:
     """Every JSON Schema violation of ``src``, each with its file, line and field."""
+    import fastjsonschema
+
+    try:
+        _fast_check(schema_path)(src.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # find and word every problem
     problems = []
     for error in _validator(schema_path).iter_errors(src.data):
         if error.validator in ("if", "allOf"):

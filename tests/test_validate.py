@@ -762,3 +762,68 @@ def test_a_corrupt_png_logo_is_refused_before_rendering(tmp_path):
     src = _brand_with_logo(tmp_path, "logo.png", "this is not a PNG")
     with pytest.raises(InputError, match="logo is not a readable image"):
         validate_brand(src, PROJECT.brand_schema, papers={"a4"})
+
+
+# --- the fast schema check agrees with jsonschema ------------------------------------------------
+
+
+def _mutations(data: object, path: tuple = ()):
+    """(description, document) pairs: each a copy of ``data`` with one change somewhere."""
+    import copy
+
+    def at(doc, p):
+        for k in p:
+            doc = doc[k]
+        return doc
+
+    node = at(data, path)
+    if isinstance(node, dict):
+        for key in list(node):
+            for label, change in (
+                ("drop", lambda d, k=key: d.pop(k)),
+                ("to int", lambda d, k=key: d.__setitem__(k, 7)),
+                ("to list", lambda d, k=key: d.__setitem__(k, ["x"])),
+                ("to empty", lambda d, k=key: d.__setitem__(k, "")),
+                ("to mapping", lambda d, k=key: d.__setitem__(k, {"x": "y"})),
+            ):
+                doc = copy.deepcopy(data)
+                change(at(doc, path))
+                yield f"{path}.{key}: {label}", doc
+            yield from _mutations(data, (*path, key))
+        doc = copy.deepcopy(data)
+        at(doc, path)["unexpected_key"] = "x"
+        yield f"{path}: extra key", doc
+    elif isinstance(node, list):
+        for i in range(min(len(node), 3)):
+            yield from _mutations(data, (*path, i))
+        doc = copy.deepcopy(data)
+        at(doc, path).clear()
+        yield f"{path}: emptied", doc
+
+
+@pytest.mark.parametrize(
+    ("document", "schema"),
+    [
+        ("handouts/neuromyotonia.yaml", "handouts/handout.schema.json"),
+        ("templates/brands/default/brand.yaml", "templates/brand.schema.json"),
+        ("templates/brands/example-clinic/brand.yaml", "templates/brand.schema.json"),
+    ],
+)
+def test_the_fast_schema_check_agrees_with_jsonschema(document, schema):
+    import fastjsonschema
+
+    from handoutgen.validate import _fast_check, _validator
+
+    data = load_yaml(REPO / document).data
+    fast, full = _fast_check(REPO / schema), _validator(REPO / schema)
+    checked = rejected = 0
+    for label, doc in _mutations(data):
+        try:
+            fast(doc)
+            fast_ok = True
+        except fastjsonschema.JsonSchemaException:
+            fast_ok = False
+        assert fast_ok == full.is_valid(doc), label
+        checked += 1
+        rejected += not fast_ok
+    assert checked > 90 and rejected > 40
