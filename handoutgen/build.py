@@ -216,6 +216,11 @@ def build_one(
         handout = project.handout(job.topic)
         brand = project.brand(job.brand)
         theme = project.theme(job.brand, job.edition)
+        dictionary = theme.hyphenation_for(job.locale)
+        if dictionary:
+            from .hyphenation import preload
+
+            preload(dictionary, project.root)
         catalog = project.catalog(job.locale)
         localized = localize(handout, catalog, job.locale, region=brand.region)
         request = ComposeRequest(localized, brand, job.edition, catalog)
@@ -446,24 +451,55 @@ def run(
 
 
 def _warm(project: Project, jobs: list[Job]) -> None:
-    """Load, in the parent, what the workers share: content, brands, themes, fonts and
-    compiled catalogs. Forked workers start with all of it instead of each loading it."""
-    from .fonts import register_families
+    """Load, in the parent, what every worker would otherwise load for itself: brands, themes,
+    fonts and their coverage, compiled catalogs, hyphenation dictionaries and the templates.
+    Forked workers start with all of it. Topics are not loaded here: each worker loads the few
+    it is building (about 3 ms each), so a large library never sits in every worker."""
+    from .compose import ComposeRequest, compose
+    from .localize import localize
 
     def attempt(fn: Callable[[], object]) -> None:
         with contextlib.suppress(HandoutError):  # reported by each leaflet that needs it
             fn()
 
-    for topic in {j.topic for j in jobs}:
-        attempt(lambda t=topic: project.handout(t))
-    for locale in {j.locale for j in jobs}:
+    locales = sorted({j.locale for j in jobs})
+    for locale in locales:
         attempt(lambda loc=locale: project.catalog(loc))
-    for brand, edition in {(j.brand, j.edition) for j in jobs}:
-        attempt(
-            lambda b=brand, e=edition: register_families(
-                project.theme(b, e).fonts, project.fonts_dir
+    for brand, edition in sorted({(j.brand, j.edition) for j in jobs}):
+        attempt(lambda b=brand, e=edition: _warm_theme(project, b, e, locales))
+    # the templates (main, includes, the brand's overrides) compile on first use: compose one
+    first = jobs[0]
+    for brand, edition in sorted({(j.brand, j.edition) for j in jobs}):
+
+        def template(b: str = brand, e: str = edition) -> None:
+            catalog = project.catalog(SOURCE_LOCALE)
+            localized = localize(project.handout(first.topic), catalog, SOURCE_LOCALE)
+            compose(
+                ComposeRequest(localized, project.brand(b), e, catalog),
+                templates_dir=project.templates_dir,
             )
-        )
+
+        attempt(template)
+
+
+def _warm_theme(project: Project, brand: str, edition: str, locales: list[str]) -> None:
+    from .fonts import coverage, font_name, register_families
+    from .hyphenation import preload
+
+    theme = project.theme(brand, edition)
+    register_families(theme.fonts, project.fonts_dir)
+    for locale in locales:
+        dictionary = theme.hyphenation_for(locale)
+        if dictionary:
+            preload(dictionary, project.root)
+        for style in {s.family for s in theme.styles.values()}:
+            for weight in ("regular", "bold"):
+                coverage(
+                    tuple(
+                        font_name(f, weight if weight in theme.fonts[f] else "regular")
+                        for f in theme.chain(locale, style)
+                    )
+                )
 
 
 def _run_pool(

@@ -3,6 +3,7 @@ each loaded and validated once per process."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,13 +21,14 @@ from .model import Brand, Handout
 from .theme import Theme, deep_merge, load_theme_layers, override_problems, resolve_theme
 
 DEFAULT_BRAND = "default"
+KEPT_TOPICS = 8  # loaded topics kept in memory, most recently used
 STANDARD_EDITION = "standard"
 
 
 @dataclass
 class Project:
     root: Path
-    _handouts: dict[str, Handout] = field(default_factory=dict, repr=False)
+    _handouts: OrderedDict[str, Handout] = field(default_factory=OrderedDict, repr=False)
     _brands: dict[str, Brand] = field(default_factory=dict, repr=False)
     _themes: dict[tuple[str, str], Theme] = field(default_factory=dict, repr=False)
     _theme_data: dict[str, dict] = field(default_factory=dict, repr=False)
@@ -89,7 +91,11 @@ class Project:
     # --- loading (cached) ---------------------------------------------------------------------
 
     def handout(self, topic: str) -> Handout:
-        if topic not in self._handouts:
+        """A topic, loaded and validated. The last few are kept (a batch builds a topic's
+        leaflets one after another), so memory stays flat however large the library is."""
+        if topic in self._handouts:
+            self._handouts.move_to_end(topic)
+        else:
             path = self.handouts_dir / f"{topic}.yaml"
             if not path.is_file():
                 raise SelectionError(
@@ -99,6 +105,8 @@ class Project:
             from .validate import validate_handout
 
             self._handouts[topic] = validate_handout(src, self.handout_schema)
+            while len(self._handouts) > KEPT_TOPICS:
+                self._handouts.popitem(last=False)
         return self._handouts[topic]
 
     def brand_paper(self, brand_id: str) -> str:

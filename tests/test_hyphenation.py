@@ -1,0 +1,46 @@
+"""Hyphenation dictionaries: parsed once, cached on disk, the same patterns either way."""
+
+from __future__ import annotations
+
+import pyphen
+import pytest
+
+from handoutgen import hyphenation
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    monkeypatch.setattr(pyphen, "hdcache", {})
+
+
+def test_a_dictionary_is_cached_and_read_back_with_the_same_patterns(tmp_path, fresh):
+    path = pyphen.LANGUAGES["de_DE"]
+    hyphenation.preload("de_DE", tmp_path)
+    parsed = pyphen.hdcache[path]
+    [cache] = (tmp_path / hyphenation.CACHE).glob("hyph_de_DE-*.marshal")
+    pyphen.hdcache.clear()
+    hyphenation.preload("de_DE", tmp_path)
+    loaded = pyphen.hdcache[path]
+    assert loaded is not parsed
+    assert loaded.patterns == parsed.patterns and loaded.maxlen == parsed.maxlen
+    word = "Nervenleitungsuntersuchung"
+    assert pyphen.Pyphen(lang="de_DE").positions(word) == pyphen.Pyphen(
+        filename=path, cache=False
+    ).positions(word)
+    assert cache.stat().st_size > 100_000
+
+
+def test_a_broken_cache_is_parsed_again(tmp_path, fresh):
+    hyphenation.preload("de_DE", tmp_path)
+    [cache] = (tmp_path / hyphenation.CACHE).glob("*.marshal")
+    cache.write_bytes(b"not marshal data")
+    pyphen.hdcache.clear()
+    hyphenation.preload("de_DE", tmp_path)
+    assert pyphen.Pyphen(lang="de_DE").positions("Untersuchung")
+
+
+def test_an_unwritable_cache_is_skipped(tmp_path, fresh):
+    blocker = tmp_path / ".cache"
+    blocker.write_text("a file where the cache folder would go")
+    hyphenation.preload("de_DE", tmp_path)  # no exception
+    assert pyphen.LANGUAGES["de_DE"] in pyphen.hdcache
