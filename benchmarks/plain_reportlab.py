@@ -123,7 +123,11 @@ def load(topic: Path, brand: Path) -> dict[str, Any]:
     """The topic's YAML with the clinic's details under ``clinic``."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
     data = yaml.load(topic.read_text("utf-8"), Loader=loader)
-    data["clinic"] = yaml.load(brand.read_text("utf-8"), Loader=loader)
+    clinic = yaml.load(brand.read_text("utf-8"), Loader=loader)
+    for key, value in clinic.items():  # a text given per language: the English one
+        if key != "theme" and isinstance(value, dict):
+            clinic[key] = value.get("en", next(iter(value.values())))
+    data["clinic"] = clinic
     return data
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import gettext as _gettext
 import hashlib
-import io
+import mmap
+import struct
+from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
@@ -66,7 +68,7 @@ class Catalog(_gettext.NullTranslations):
 
     def __init__(
         self,
-        layers: list[_gettext.GNUTranslations] | None = None,
+        layers: list[MoFile] | None = None,
         *,
         source: bool = False,
         reviewer: str | None = None,
@@ -85,7 +87,7 @@ class Catalog(_gettext.NullTranslations):
         if not self.source:
             key = f"{context}\x04{message}" if context else message
             for index, layer in enumerate(self.layers):
-                found = layer._catalog.get(key)  # type: ignore[attr-defined]
+                found = layer.get(key)
                 if found:
                     self.lookups.append((context, message, found, index))
                     return found
@@ -103,21 +105,99 @@ class Catalog(_gettext.NullTranslations):
         return self.lookup(context, message)
 
 
+class MoFile:
+    """A compiled (GNU ``.mo``) catalog read in place, never parsed whole: a key is found by
+    binary search over the file's sorted table, and the first lookup in a topic decodes that
+    topic's entries, which sit together because keys sort by ``topic/section/...`` context.
+    Only the last few topics are kept, so a catalog for 250 topics costs what one topic does."""
+
+    KEPT_TOPICS = 8
+
+    def __init__(self, data: bytes | mmap.mmap) -> None:
+        magic = struct.unpack_from("<I", data, 0)[0]
+        order = {0x950412DE: "<", 0xDE120495: ">"}.get(magic)
+        if order is None:
+            raise ValueError("not a compiled gettext catalog")
+        self._data = data
+        self._pair = struct.Struct(order + "II")
+        _, self._n, self._keys, self._values = struct.unpack_from(order + "4I", data, 4)
+        self._found: dict[str, str] = {}  # translations decoded so far (shared strings)
+        self._topics: OrderedDict[str, list[str]] = OrderedDict()  # topic -> its keys
+        self.headers = {}
+        if self._n and self._key(0) == b"":
+            for line in self._value(0).decode("utf-8").splitlines():
+                name, _, value = line.partition(":")
+                self.headers[name.strip().lower()] = value.strip()
+
+    def _key(self, i: int) -> bytes:
+        length, offset = self._pair.unpack_from(self._data, self._keys + 8 * i)
+        return bytes(self._data[offset : offset + length]).split(b"\0", 1)[0]
+
+    def _value(self, i: int) -> bytes:
+        length, offset = self._pair.unpack_from(self._data, self._values + 8 * i)
+        return bytes(self._data[offset : offset + length])
+
+    def _first_at_or_after(self, target: bytes) -> int:
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._key(mid) < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def get(self, key: str) -> str | None:
+        """The translation of ``key`` (``context\\x04message`` or ``message``), or None."""
+        if key in self._found:
+            return self._found[key]
+        context = key.partition("\x04")[0] if "\x04" in key else ""
+        topic = context.partition("/")[0] if "/" in context else ""
+        if topic:
+            if topic in self._topics:
+                self._topics.move_to_end(topic)
+                return None  # the topic is loaded: this key has no translation
+            self._load_topic(topic)
+            return self._found.get(key)
+        target = key.encode("utf-8")
+        i = self._first_at_or_after(target)
+        if i < self._n and self._key(i) == target:
+            self._found[key] = self._value(i).decode("utf-8")
+            return self._found[key]
+        return None
+
+    def _load_topic(self, topic: str) -> None:
+        prefix = f"{topic}/".encode()
+        i = self._first_at_or_after(prefix)
+        keys = []
+        while i < self._n and (raw := self._key(i)).startswith(prefix):
+            key = raw.decode("utf-8")
+            self._found[key] = self._value(i).decode("utf-8")
+            keys.append(key)
+            i += 1
+        self._topics[topic] = keys
+        while len(self._topics) > self.KEPT_TOPICS:
+            for old in self._topics.popitem(last=False)[1]:
+                self._found.pop(old, None)
+
+
 @cache
-def _compiled(path: Path, mtime_ns: int) -> tuple[_gettext.GNUTranslations, str | None]:
-    """A PO file's translations, compiled at build time: from the ``.mo`` beside it when that
-    was compiled from exactly this PO (its hash is in the MO header), else compiled now
-    (fuzzy entries left out) and the ``.mo`` written for the next run. ``.mo`` files are build
-    products, never committed."""
+def _compiled(path: Path, mtime_ns: int) -> tuple[MoFile, str | None]:
+    """A PO file's translations, compiled at build time: the ``.mo`` beside it when that was
+    compiled from exactly this PO (its hash is in the MO header), mapped into memory; else
+    compiled now (fuzzy entries left out) and the ``.mo`` written for the next run. ``.mo``
+    files are build products, never committed."""
     source = path.read_bytes()
     digest = hashlib.sha256(source).hexdigest()
     mo = path.with_suffix(".mo")
-    with contextlib.suppress(OSError, ValueError):  # missing, stale or unreadable: recompile
+    with contextlib.suppress(OSError, ValueError, struct.error):  # missing, stale, unreadable
         with mo.open("rb") as fh:
-            translations = _gettext.GNUTranslations(fh)
-        info = translations.info()
-        if info.get(_SOURCE_HEADER.lower()) == digest:
-            return translations, (info.get(REVIEWER_HEADER.lower()) or "").strip() or None
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        compiled = MoFile(mapped)
+        if compiled.headers.get(_SOURCE_HEADER.lower()) == digest:
+            reviewer = compiled.headers.get(REVIEWER_HEADER.lower(), "").strip() or None
+            return compiled, reviewer
+        mapped.close()
     po = polib.pofile(source.decode("utf-8"))
     po.metadata[_SOURCE_HEADER] = digest
     data = po.to_binary()
@@ -125,9 +205,8 @@ def _compiled(path: Path, mtime_ns: int) -> tuple[_gettext.GNUTranslations, str 
         from .write import write_atomic
 
         write_atomic(mo, data)
-    translations = _gettext.GNUTranslations(io.BytesIO(data))
     reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
-    return translations, reviewer
+    return MoFile(data), reviewer
 
 
 _SOURCE_HEADER = "X-Compiled-From-Sha256"

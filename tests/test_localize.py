@@ -165,7 +165,7 @@ def test_catalog_records_missing_lookups_and_never_returns_fuzzy(scratch: Projec
 def test_catalog_layers_are_consulted_in_order():
     class Layer:
         def __init__(self, entries: dict[str, str]) -> None:
-            self._catalog = entries
+            self.get = entries.get
 
     catalog = Catalog(
         [Layer({"c\x04a": "first"}), Layer({"c\x04a": "second", "c\x04b": "", "d": "dee"})]  # type: ignore[list-item]
@@ -222,3 +222,33 @@ def test_locale_info_names_the_language_in_itself(project: Project):
     assert localize(handout, project.catalog("de"), "de").locale.language_name == "Deutsch"
     ar = localize(handout, project.catalog("ar"), "ar").locale
     assert (ar.tag, ar.direction) == ("ar", "rtl")
+
+
+def test_a_compiled_catalog_is_read_in_place_like_gettext_reads_it():
+    import gettext
+    import io
+
+    from handoutgen.localize import MoFile
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "X-Reviewed-By": "A. Reviewer"}
+    topics = [f"t{n:02d}" for n in range(12)] + ["t1", "t10-x", "neuromyotonia"]
+    for topic in topics:
+        for n in range(5):
+            po.append(
+                polib.POEntry(msgctxt=f"{topic}/s/b{n}", msgid=f"Text {n}", msgstr=f"{topic} {n}")
+            )
+    po.append(polib.POEntry(msgctxt="t03/s/fuzzy", msgid="F", msgstr="left out", flags=["fuzzy"]))
+    po.append(polib.POEntry(msgctxt="t03/s/empty", msgid="E", msgstr=""))
+    po.append(polib.POEntry(msgid="Phone: %(phone)s", msgstr="Teléfono: %(phone)s"))
+    po.append(polib.POEntry(msgid="Sources", msgstr="Fuentes"))
+    data = po.to_binary()
+    reference = gettext.GNUTranslations(io.BytesIO(data))._catalog  # type: ignore[attr-defined]
+    mo = MoFile(data)
+    assert mo.headers["x-reviewed-by"] == "A. Reviewer"
+    keys = [f"{e.msgctxt}\x04{e.msgid}" if e.msgctxt else e.msgid for e in po]
+    for _ in range(2):  # the second pass finds topics that were dropped and reloads them
+        for key in [*keys, "t99/s/b0\x04Text 0", "Unknown", "t03/s/b9\x04Text 9"]:
+            assert mo.get(key) == (reference.get(key) or None), key
+    assert len(mo._topics) == MoFile.KEPT_TOPICS  # only the last few topics stay decoded
+    assert len(mo._found) <= MoFile.KEPT_TOPICS * 5 + 2
