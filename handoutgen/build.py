@@ -487,8 +487,8 @@ def _warm_theme(project: Project, brand: str, edition: str, locales: list[str]) 
     from .hyphenation import preload
 
     theme = project.theme(brand, edition)
-    register_families(theme.fonts, project.fonts_dir)
     for locale in locales:
+        register_families(theme.families_for(locale), project.fonts_dir)
         dictionary = theme.hyphenation_for(locale)
         if dictionary:
             preload(dictionary, project.root)

@@ -22,8 +22,9 @@ class Fingerprints:
 
     def file(self, path: Path) -> str:
         if path not in self._files:
-            try:
-                self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            try:  # streamed: a large catalog or font never sits in memory whole
+                with path.open("rb") as fh:
+                    self._files[path] = hashlib.file_digest(fh, "sha256").hexdigest()
             except OSError:
                 self._files[path] = "missing"
         return self._files[path]

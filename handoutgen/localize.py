@@ -187,8 +187,8 @@ def _compiled(path: Path, mtime_ns: int) -> tuple[MoFile, str | None]:
     compiled from exactly this PO (its hash is in the MO header), mapped into memory; else
     compiled now (fuzzy entries left out) and the ``.mo`` written for the next run. ``.mo``
     files are build products, never committed."""
-    source = path.read_bytes()
-    digest = hashlib.sha256(source).hexdigest()
+    with path.open("rb") as fh:  # streamed: the PO file is read whole only to compile it
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
     mo = path.with_suffix(".mo")
     with contextlib.suppress(OSError, ValueError, struct.error):  # missing, stale, unreadable
         with mo.open("rb") as fh:
@@ -198,7 +198,7 @@ def _compiled(path: Path, mtime_ns: int) -> tuple[MoFile, str | None]:
             reviewer = compiled.headers.get(REVIEWER_HEADER.lower(), "").strip() or None
             return compiled, reviewer
         mapped.close()
-    po = polib.pofile(source.decode("utf-8"))
+    po = polib.pofile(path.read_text(encoding="utf-8"))
     po.metadata[_SOURCE_HEADER] = digest
     data = po.to_binary()
     with contextlib.suppress(OSError):  # a read-only checkout still builds

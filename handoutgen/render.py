@@ -992,7 +992,7 @@ def render(
 ) -> Rendered:
     """Lay out ``document`` on ``paper`` and return the PDF bytes, page count and structure.
     Raises RenderError, before drawing anything, if a character has no glyph in its font."""
-    register_families(theme.fonts, fonts_dir)
+    register_families(theme.families_for(document.meta.lang), fonts_dir)
     gaps = missing_glyphs(document, theme, origins)
     if gaps:
         raise RenderError(

@@ -71,6 +71,11 @@ class Theme:
                 return self.scripts[key]
         return (family,)
 
+    def families_for(self, lang: str) -> dict[str, dict[str, str]]:
+        """The font families a leaflet in ``lang`` draws with: its styles' chains only."""
+        used = {f for style in self.styles.values() for f in self.chain(lang, style.family)}
+        return {family: faces for family, faces in self.fonts.items() if family in used}
+
     def hyphenation_for(self, lang: str) -> str | None:
         """The pyphen dictionary for ``lang``, or None: not hyphenated (or hyphenation off)."""
         return self.hyphenation.get(lang) or self.hyphenation.get(lang.split("-")[0])
