@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem at one place: ``path:line: field: message``."""
+class Problem(NamedTuple):
+    """One problem at one place: ``path:line: field: message``. (A named tuple, not a
+    dataclass: the command line imports it on every run, and dataclasses cost 6 ms.)"""
 
     path: str
     line: int | None
