@@ -345,3 +345,41 @@ def test_an_english_paragraph_in_an_arabic_leaflet_keeps_left_to_right_order(bui
             break
     else:
         raise AssertionError("source list not found")
+
+
+def test_arabic_vowel_marks_are_kept(scratch: Project):
+    """Harakat (fatha, damma, shadda, kasra) are drawn with their letters, not dropped."""
+    vocalized = "مَا هُوَ التَّوَتُّرُ العَصَبِيُّ العَضَلِيُّ؟"
+    _with_translation(scratch, "ar", "neuromyotonia/what-it-is/heading", vocalized)
+    rendered, outcome = build_one(scratch, Job("neuromyotonia", "ar", "default", "standard", "a4"))
+    assert rendered is not None, outcome.reason
+    drawn = "".join(t for p in range(rendered.pages) for _x, _y, t in chunks(rendered.pdf, p))
+    drawn = unicodedata.normalize("NFKC", drawn)
+    for mark in ("\u064e", "\u064f", "\u0650", "\u0651"):
+        assert drawn.count(mark) >= vocalized.count(mark), unicodedata.name(mark)
+
+
+def test_a_persian_leaflet_is_set_right_to_left_in_the_arabic_font(scratch: Project):
+    source = scratch.locales_dir / "ar" / "LC_MESSAGES"
+    target = scratch.locales_dir / "fa" / "LC_MESSAGES"
+    shutil.copytree(source, target)
+    catalog = polib.pofile(str(target / "handouts.po"), wrapwidth=0)
+    catalog.metadata["Language"] = "fa"
+    catalog.save()
+    _with_translation(scratch, "fa", "neuromyotonia/title", "نورومیوتونی (سندرم آیزاکس)")
+    rendered, outcome = build_one(scratch, Job("neuromyotonia", "fa", "default", "standard", "a4"))
+    assert rendered is not None, outcome.reason
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for page in reader.pages
+        for f in page["/Resources"]["/Font"].values()
+    }
+    assert any("NotoSansArabic" in f for f in fonts)
+    assert reader.metadata is not None and reader.trailer["/Root"]["/Lang"] == "fa"
+    width = float(reader.pages[0].mediabox.width)
+    every = [(x, t) for p in range(len(reader.pages)) for x, _y, t in chunks(rendered.pdf, p)]
+    bullets = [x for x, t in every if t == "•"]
+    assert bullets and min(bullets) > width / 2  # lists mirrored, as in Arabic
+    title = [t for x, t in every if "آیزاکس" in unicodedata.normalize("NFKC", t)]
+    assert title  # the Persian letters (ی, ک) reached the page
