@@ -176,6 +176,10 @@ class MoFile:
             keys.append(key)
             i += 1
         self._topics[topic] = keys
+        if isinstance(self._data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            # the pages read stay in the system's file cache, but leave this process's memory:
+            # otherwise every topic visited would add its part of the file to the RSS
+            self._data.madvise(mmap.MADV_DONTNEED)
         while len(self._topics) > self.KEPT_TOPICS:
             for old in self._topics.popitem(last=False)[1]:
                 self._found.pop(old, None)
