@@ -361,11 +361,12 @@ def run(
     report = Report()
     entries: dict[Job, dict[str, object]] = {}
     todo: list[tuple[Job, str]] = []
+    catalogs = {loc: catalog_files(project.locales_dir, loc) for loc in {j.locale for j in jobs}}
     for job in jobs:
         inputs = prints.job(
             job.topic,
             job.locale,
-            catalog_files(project.locales_dir, job.locale),
+            catalogs[job.locale],
             job.brand,
             job.edition,
             job.paper,

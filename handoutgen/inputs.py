@@ -73,6 +73,10 @@ class Fingerprints:
         listed = json.dumps([kind, key, self.files(list(paths))])
         return hashlib.sha256(listed.encode()).hexdigest()
 
+    @cache  # noqa: B019 - one Fingerprints per run; the cache dies with it
+    def _brand_files(self, brand_dir: Path) -> tuple[Path, ...]:
+        return tuple(sorted(p for p in brand_dir.rglob("*") if p.is_file()))
+
     @cached_property
     def _shared_hash(self) -> str:
         return hashlib.sha256(json.dumps(self.shared).encode()).hexdigest()
@@ -92,7 +96,7 @@ class Fingerprints:
         theme_files = [themes / "default.yaml"]
         if edition != "standard":
             theme_files.append(themes / f"{edition}.yaml")
-        brand_files = tuple(sorted(p for p in brand_dir.rglob("*") if p.is_file()))
+        brand_files = self._brand_files(brand_dir)
         parts = [
             topic,
             locale,
