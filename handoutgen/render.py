@@ -379,42 +379,52 @@ def _glued(ch: str) -> bool:
 class CJKParagraph(Paragraph):
     """ReportLab breaks CJK text between any two characters. Two rules are added: a line never
     starts with a closing mark (ReportLab hangs one, not two: "）。"), and a run of Latin text
-    joined by no-break spaces (a phone number, "500 mg") is never split: the line before is
-    re-broken shorter until the run moves down whole."""
+    joined by no-break spaces (a phone number, "500 mg") is never split, nor a Latin word:
+    the line before is re-broken shorter until the run moves down whole."""
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]
+        full = widths[-1]  # the width every line after the listed ones gets
+        text = "".join(getattr(f, "text", "") or "" for f in self.frags)
         for _ in range(12):
             result = super().breakLinesCJK(list(widths))
-            texts = [_line_text(line) for line in result.lines]
-            fix = self._first_bad_break(texts)
+            lines = [_line_text(line) for line in result.lines]
+            fix = _first_bad_break(text, lines)
             if fix is None:
                 return result
             line, pushed = fix
-            while len(widths) <= line:
-                widths.append(widths[-1])
+            while len(widths) <= line + 1:  # only that line is shortened, not all after it
+                widths.append(full)
             widths[line] -= (
                 pdfmetrics.stringWidth(pushed, self.style.fontName, self.style.fontSize) + 0.5
             )
         return result
 
-    @staticmethod
-    def _first_bad_break(texts: list[str]) -> tuple[int, str] | None:
-        """(line, the text at its end to push down) for the first break to undo, or None."""
-        for n in range(1, len(texts)):
-            before, after = texts[n - 1], texts[n]
-            if not before or not after:
-                continue
-            if after[0] in _CANNOT_START:
-                return n - 1, before[-1]
-            a, b = before[-1], after[0]
-            if a in _NO_BREAK or b in _NO_BREAK or (_glued(a) and _glued(b)):
-                tail = len(before)
-                while tail and _glued(before[tail - 1]):
-                    tail -= 1
-                if tail:  # a run longer than a whole line has to break somewhere
-                    return n - 1, before[tail:]
-        return None
+
+def _first_bad_break(text: str, lines: list[str]) -> tuple[int, str] | None:
+    """(line, the text at its end to push down) for the first line break to undo, or None.
+    ``text`` is the paragraph's own text: what lies between two lines in it (nothing, a space
+    ReportLab dropped, a no-break space) says whether the break was allowed."""
+    cursor = 0
+    for n, line in enumerate(lines):
+        start = text.find(line, cursor) if line else cursor
+        if start < 0 or text[cursor:start].strip(" \u00a0"):
+            return None  # the lines do not map onto the text (a split part): leave them be
+        if n:
+            before, gap = lines[n - 1], text[cursor:start]
+            if before and line:
+                if line[0] in _CANNOT_START:
+                    return n - 1, before[-1]
+                a, b = before[-1], line[0]
+                split_run = not gap and _glued(a) and _glued(b)
+                if split_run or any(ch in _NO_BREAK for ch in gap + a + b):
+                    tail = len(before)
+                    while tail and _glued(before[tail - 1]):
+                        tail -= 1
+                    if 0 < tail < len(before):  # a run longer than a line must break
+                        return n - 1, before[tail:]
+        cursor = start + len(line)
+    return None
 
 
 class CheckItem(Paragraph):

@@ -19,6 +19,8 @@ from handoutgen.build import Job, build_one
 from handoutgen.project import Project
 from handoutgen.rtl import bidi_levels
 
+from .conftest import ROOT
+
 MM = 72 / 25.4
 
 
@@ -383,3 +385,51 @@ def test_a_persian_leaflet_is_set_right_to_left_in_the_arabic_font(scratch: Proj
     assert bullets and min(bullets) > width / 2  # lists mirrored, as in Arabic
     title = [t for x, t in every if "آیزاکس" in unicodedata.normalize("NFKC", t)]
     assert title  # the Persian letters (ی, ک) reached the page
+
+
+def _cjk_lines(cls, text: str, width: float) -> list[str]:
+    from reportlab.lib.styles import ParagraphStyle
+
+    from handoutgen.fonts import register_families
+    from handoutgen.render import _line_text
+
+    register_families(
+        {"cjk-sc": {"regular": "NotoSansSC-Leaflet-Regular.ttf"}}, Project(ROOT).fonts_dir
+    )
+    style = ParagraphStyle("t", fontName="cjk-sc-regular", fontSize=10, leading=14, wordWrap="CJK")
+    para = cls(text, style)
+    para.wrap(width, 1000)
+    return [_line_text(line) for line in para.blPara.lines]
+
+
+def test_cjk_rules_leave_ordinary_breaks_alone():
+    """Breaks at spaces between Latin words, and between Chinese characters, are kept as
+    ReportLab makes them: only a split Latin word or no-break run is undone."""
+    from reportlab.platypus import Paragraph
+
+    from handoutgen.render import CJKParagraph
+
+    text = (
+        "请在服药前仔细阅读本说明书。please read the patient information leaflet carefully "
+        "before you take this medicine and keep it " + "如有疑问请咨询医生或药师。" * 3
+    )
+    assert _cjk_lines(CJKParagraph, text, 150) == _cjk_lines(Paragraph, text, 150)
+
+
+def test_cjk_moves_a_phone_number_down_whole():
+    from reportlab.platypus import Paragraph
+
+    from handoutgen.render import CJKParagraph
+
+    phone = "01632\u00a0960\u00a0123"
+    text = f"如有任何问题，请在工作日拨打电话联系我们的团队{phone}。谢谢。" * 2
+    tried = 0
+    for width in range(120, 320, 4):
+        plain = _cjk_lines(Paragraph, text, width)
+        if sum(line.count(phone) for line in plain) == 2:
+            continue  # ReportLab did not split it at this width
+        tried += 1
+        fixed = _cjk_lines(CJKParagraph, text, width)
+        assert sum(line.count(phone) for line in fixed) == 2, (width, fixed)
+        assert len(fixed) <= len(plain) + 1
+    assert tried >= 5
