@@ -454,6 +454,12 @@ class DataTable(RLTable):
 
     min_rows = 2
 
+    def _at_page_top(self) -> bool:
+        """Whether nothing is above the table in its frame: moving on would not help then
+        (rows too tall for two to fit on any page), so it splits the ordinary way."""
+        doc = getattr(getattr(self, "canv", None), "_doctemplate", None)
+        return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
+
     def _head(self) -> int:
         rows = self.repeatRows
         return rows if isinstance(rows, int) else len(rows)
@@ -465,7 +471,7 @@ class DataTable(RLTable):
         head = self._head()
         first = len(parts[0]._cellvalues) - head
         second = len(parts[1]._cellvalues) - head
-        if first < self.min_rows:
+        if first < self.min_rows and not self._at_page_top():
             return []  # the whole table starts on the next page
         missing = self.min_rows - second
         if missing > 0 and first - missing >= self.min_rows:

@@ -331,17 +331,25 @@ def test_no_widows_or_orphans(scratch: Project):
 
 
 def test_a_table_never_leaves_a_lone_row_on_either_side_of_a_break():
+    from types import SimpleNamespace
+
     from handoutgen.render import DataTable
 
-    def table() -> DataTable:  # a repeated header row and 6 body rows, 20 pt each
+    def table(at_top: bool = False) -> DataTable:  # a repeated header and 6 rows, 20 pt each
         rows = [["Header", "Header"]] + [[f"r{n}", "x"] for n in range(6)]
-        return DataTable(rows, colWidths=[100, 100], rowHeights=[20] * 7, repeatRows=1)
+        made = DataTable(rows, colWidths=[100, 100], rowHeights=[20] * 7, repeatRows=1)
+        frame = SimpleNamespace(_atTop=1 if at_top else 0)
+        made.canv = SimpleNamespace(_doctemplate=SimpleNamespace(frame=frame))
+        return made
 
     def body_rows(part: DataTable) -> list[str]:
         return [row[0] for row in part._cellvalues[1:]]
 
     # room for the header and one row: the table moves to the next page instead
     assert table().split(200, 45) == []
+    # ... unless it is at the top of a page already: then one row is better than none
+    first, _ = table(at_top=True).split(200, 45)
+    assert body_rows(first) == ["r0"]
     # room for all but one row: two rows go over, not one
     first, second = table().split(200, 125)
     assert body_rows(first) == ["r0", "r1", "r2", "r3"]
@@ -349,6 +357,26 @@ def test_a_table_never_leaves_a_lone_row_on_either_side_of_a_break():
     # room for three rows: an ordinary split
     first, second = table().split(200, 85)
     assert body_rows(first) == ["r0", "r1", "r2"] and body_rows(second) == ["r3", "r4", "r5"]
+
+
+def test_a_table_with_tall_rows_still_builds_in_large_print_a5(scratch: Project):
+    """Rows so tall that two never fit on one page: the table splits one row a page."""
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    long = " ".join(["This explanation is deliberately long so that a single row is tall."] * 4)
+    text = path.read_text()
+    for start in (
+        "            - Takes harmful antibodies",
+        "            - You are given antibodies",
+    ):
+        line = next(line for line in text.splitlines() if line.startswith(start))
+        text = text.replace(line, "            - " + long)
+    path.write_text(text)
+    for paper in ("a4", "a5"):
+        rendered, outcome = build_one(
+            scratch, Job("neuromyotonia", "en", "default", "large-print", paper)
+        )
+        assert rendered is not None, outcome.reason
+        assert long[:60] in " ".join(" ".join(t.split()) for t in page_texts(rendered))
 
 
 # --- text -> fragments: data, never markup ----------------------------------------------------
