@@ -13,6 +13,7 @@ import jinja2
 
 from .errors import InputError, Problem
 from .inline import InlineError, literal, parse_inline, plain_text
+from .localize import locale_chain
 from .model import (
     Brand,
     DocBlock,
@@ -125,18 +126,19 @@ def _brand_text(brand: Brand, tag: str) -> SimpleNamespace:
     """The brand as templates see it in locale ``tag``: its text values escaped so that they
     print literally (a clinic called "Unit [B]" must not become a link), each in the leaflet's
     language where the brand gives one; URLs are validated by the schema."""
+    chain = [ident.replace("_", "-") for ident in locale_chain(tag)]
     return SimpleNamespace(
         id=brand.id,
         name=literal(brand.name),
-        tagline=literal(in_language(brand.tagline, tag) or "") or None,
+        tagline=literal(in_language(brand.tagline, chain) or "") or None,
         address=tuple(literal(line) for line in brand.address),
         phone=literal(brand.phone).replace(" ", "\u00a0"),  # a number never splits over lines
         emergency_number=literal(brand.emergency_number),
         website=brand.website,
         email=brand.email,
-        footer_text=literal(in_language(brand.footer_text, tag) or brand.name),
+        footer_text=literal(in_language(brand.footer_text, chain) or brand.name),
         logo=brand.logo,
-        logo_alt=in_language(brand.logo_alt, tag),
+        logo_alt=in_language(brand.logo_alt, chain),
     )
 
 

@@ -8,6 +8,7 @@ import hashlib
 import mmap
 import struct
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -99,7 +100,17 @@ class Catalog(_gettext.NullTranslations):
         return self.lookup(None, message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.lookup(None, singular if n == 1 else plural)
+        """The plural form for ``n`` by each catalog's own Plural-Forms rule."""
+        if not self.source:
+            for index, layer in enumerate(self.layers):
+                found = layer.plural(singular, n)
+                if found:
+                    self.lookups.append((None, singular, found, index))
+                    return found
+            self.missing.append(singular)
+        source = singular if n == 1 else plural
+        self.lookups.append((None, singular, source, -1))
+        return source
 
     def pgettext(self, context: str, message: str) -> str:
         return self.lookup(context, message)
@@ -123,6 +134,7 @@ class MoFile:
         _, self._n, self._keys, self._values = struct.unpack_from(order + "4I", data, 4)
         self._found: dict[str, str] = {}  # translations decoded so far (shared strings)
         self._topics: OrderedDict[str, list[str]] = OrderedDict()  # topic -> its keys
+        self._rule: Callable[[int], int] | None = None  # Plural-Forms, compiled when needed
         self.headers = {}
         if self._n and self._key(0) == b"":
             for line in self._value(0).decode("utf-8").splitlines():
@@ -147,8 +159,7 @@ class MoFile:
                 hi = mid
         return lo
 
-    def get(self, key: str) -> str | None:
-        """The translation of ``key`` (``context\\x04message`` or ``message``), or None."""
+    def _get(self, key: str) -> str | None:
         if key in self._found:
             return self._found[key]
         context = key.partition("\x04")[0] if "\x04" in key else ""
@@ -165,6 +176,28 @@ class MoFile:
             self._found[key] = self._value(i).decode("utf-8")
             return self._found[key]
         return None
+
+    def get(self, key: str) -> str | None:
+        """The translation of ``key`` (``context\\x04message`` or ``message``), or None. An
+        entry with plural forms is not a translation of its singular: see ``plural``."""
+        found = self._get(key)
+        return None if found is None or "\x00" in found else found
+
+    def plural(self, singular: str, n: int) -> str | None:
+        """The form for ``n`` of the plural entry ``singular``, or None."""
+        found = self._get(singular)
+        if found is None or "\x00" not in found:
+            return None
+        forms = found.split("\x00")
+        index = self._plural_rule()(n)
+        return forms[index] if 0 <= index < len(forms) and forms[index] else None
+
+    def _plural_rule(self) -> Callable[[int], int]:
+        if self._rule is None:
+            expression = self.headers.get("plural-forms", "").partition("plural=")[2]
+            expression = expression.strip().rstrip(";") or "n != 1"
+            self._rule = _gettext.c2py(expression)
+        return self._rule
 
     def _load_topic(self, topic: str) -> None:
         prefix = f"{topic}/".encode()
@@ -187,15 +220,17 @@ class MoFile:
 
 @cache
 def _compiled(path: Path, mtime_ns: int) -> tuple[MoFile, str | None]:
-    """A PO file's translations, compiled at build time: the ``.mo`` beside it when that was
-    compiled from exactly this PO (its hash is in the MO header), mapped into memory; else
-    compiled now (fuzzy entries left out) and the ``.mo`` written for the next run. ``.mo``
-    files are build products, never committed."""
+    """A PO file's translations, compiled at build time and cached by content: the cache
+    file is named by the PO's hash, written once and never changed, so a mapped copy cannot
+    be rewritten under a running build (``i18n compile`` or ``msgfmt`` write the ``.mo``
+    beside the PO, which builds never read). Fuzzy entries are left out."""
     with path.open("rb") as fh:  # streamed: the PO file is read whole only to compile it
         digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    mo = path.with_suffix(".mo")
-    with contextlib.suppress(OSError, ValueError, struct.error):  # missing, stale, unreadable
-        with mo.open("rb") as fh:
+    root = path.parents[3]  # <root>/locales/<id>/LC_MESSAGES/<domain>.po
+    ident = path.parent.parent.name
+    cached = root / CATALOG_CACHE / f"{ident}-{digest[:32]}.mo"
+    with contextlib.suppress(OSError, ValueError, struct.error):  # missing or unreadable
+        with cached.open("rb") as fh:
             mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         compiled = MoFile(mapped)
         if compiled.headers.get(_SOURCE_HEADER.lower()) == digest:
@@ -208,11 +243,15 @@ def _compiled(path: Path, mtime_ns: int) -> tuple[MoFile, str | None]:
     with contextlib.suppress(OSError):  # a read-only checkout still builds
         from .write import write_atomic
 
-        write_atomic(mo, data)
+        write_atomic(cached, data)
+        for old in cached.parent.glob(f"{ident}-*.mo"):  # earlier versions of this catalog
+            if old != cached:
+                old.unlink(missing_ok=True)
     reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
     return MoFile(data), reviewer
 
 
+CATALOG_CACHE = ".cache/catalogs"  # under the project root; build products, never committed
 _SOURCE_HEADER = "X-Compiled-From-Sha256"
 
 

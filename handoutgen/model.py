@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -200,16 +200,19 @@ def iter_strings(handout: Handout) -> Iterator[tuple[str, str]]:
 BrandText = str | dict[str, str]  # one text, or the same text per language (BCP-47 tag -> text)
 
 
-def in_language(value: BrandText | None, tag: str) -> str | None:
-    """A brand's text for locale ``tag``: its own language (``zh-Hans`` -> ``zh-Hans``, then
-    ``zh``), else English, else the first one given."""
+def in_language(value: BrandText | None, chain: Sequence[str]) -> str | None:
+    """A brand's text for a leaflet whose language ``chain`` is most specific first
+    (``["es-MX", "es-419", "es"]``: CLDR's parents): the first language of the chain the brand
+    gives, else English (``en``, then any ``en-...``), else the first text given."""
     if value is None or isinstance(value, str):
         return value
-    parts = tag.split("-")
-    for n in range(len(parts), 0, -1):
-        if "-".join(parts[:n]) in value:
-            return value["-".join(parts[:n])]
-    return value.get("en", next(iter(value.values()), None))
+    for tag in chain:
+        if tag in value:
+            return value[tag]
+    if "en" in value:
+        return value["en"]
+    english = [v for k, v in value.items() if k.startswith("en-")]
+    return english[0] if english else next(iter(value.values()), None)
 
 
 @dataclass(frozen=True)

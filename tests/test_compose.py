@@ -214,10 +214,12 @@ def test_brand_values_print_literally_and_never_become_links(scratch: Project):
     ],
 )
 def test_a_brand_text_given_per_language_follows_the_leaflet(project: Project, locale, tagline):
+    from handoutgen.localize import locale_chain
     from handoutgen.model import in_language
 
     brand = project.brand("example-clinic")
-    assert in_language(brand.tagline, locale) == tagline
+    chain = [ident.replace("_", "-") for ident in locale_chain(locale)]
+    assert in_language(brand.tagline, chain) == tagline
     if project.resolves(locale):
         handout = project.handout("neuromyotonia")
         catalog = load_catalog(project.locales_dir, locale)
@@ -237,3 +239,14 @@ def test_a_per_language_brand_text_is_checked(scratch: Project):
     [problem] = info.value.problems
     assert problem.path == "templates/brands/example-clinic/brand.yaml"
     assert problem.field.startswith("tagline")
+
+
+def test_a_brand_text_falls_back_along_cldr_parents_then_to_english():
+    from handoutgen.model import in_language
+
+    text = {"de": "Klinik", "en-GB": "Clinic", "es-419": "Clínica (América Latina)"}
+    assert in_language(text, ["en"]) == "Clinic"  # English before the first language given
+    assert in_language(text, ["es-MX", "es-419", "es"]) == "Clínica (América Latina)"
+    assert in_language(text, ["fr"]) == "Clinic"
+    assert in_language({"de": "Klinik"}, ["fr"]) == "Klinik"
+    assert in_language("One text", ["fr"]) == "One text"

@@ -252,3 +252,59 @@ def test_a_compiled_catalog_is_read_in_place_like_gettext_reads_it():
             assert mo.get(key) == (reference.get(key) or None), key
     assert len(mo._topics) == MoFile.KEPT_TOPICS  # only the last few topics stay decoded
     assert len(mo._found) <= MoFile.KEPT_TOPICS * 5 + 2
+
+
+def test_plural_entries_follow_each_catalogs_plural_rule():
+    from handoutgen.localize import MoFile
+
+    def catalog(plural_forms: str, forms: list[str]) -> Catalog:
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": plural_forms}
+        po.append(
+            polib.POEntry(
+                msgid="%(n)s tablet",
+                msgid_plural="%(n)s tablets",
+                msgstr_plural=dict(enumerate(forms)),
+            )
+        )
+        return Catalog([MoFile(po.to_binary())])
+
+    de = catalog("nplurals=2; plural=(n != 1);", ["%(n)s Tablette", "%(n)s Tabletten"])
+    assert de.ngettext("%(n)s tablet", "%(n)s tablets", 1) == "%(n)s Tablette"
+    assert de.ngettext("%(n)s tablet", "%(n)s tablets", 2) == "%(n)s Tabletten"
+    assert de.gettext("%(n)s tablet") == "%(n)s tablet"  # a plural entry is not a singular one
+    ar_rule = (
+        "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+        "n%100>=11 ? 4 : 5);"
+    )
+    ar = catalog(ar_rule, [f"form{i}" for i in range(6)])
+    picked = [ar.ngettext("%(n)s tablet", "%(n)s tablets", n) for n in (0, 1, 2, 3, 11, 100)]
+    assert picked == ["form0", "form1", "form2", "form3", "form4", "form5"]
+    empty = catalog("nplurals=2; plural=(n != 1);", ["%(n)s Tablette", ""])
+    assert empty.ngettext("%(n)s tablet", "%(n)s tablets", 5) == "%(n)s tablets"
+    assert empty.missing == ["%(n)s tablet"]
+
+
+def test_the_build_cache_is_never_the_mo_file_other_tools_write(scratch: Project):
+    """A build maps its own cache file, named by the catalog's hash; `i18n compile` or msgfmt
+    rewriting locales/.../handouts.mo cannot change what a running build reads."""
+    from handoutgen import localize as loc
+
+    loc._compiled.cache_clear()
+    catalog = load_catalog(scratch.locales_dir, "es")
+    title = catalog.pgettext(*TITLE)
+    cache = scratch.root / loc.CATALOG_CACHE
+    [cached] = cache.glob("es-*.mo")
+    beside = scratch.locales_dir / "es" / "LC_MESSAGES" / "handouts.mo"
+    beside.write_bytes(b"\\0" * 64)  # another tool, mid-write
+    again = load_catalog(scratch.locales_dir, "es")
+    assert again.pgettext(*TITLE) == title != TITLE[1]
+    # a changed catalog gets a new cache file; the old one is removed
+    path = scratch.locales_dir / "es" / "LC_MESSAGES" / "handouts.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    find(po, TITLE[0]).msgstr = "Neuromiotonía (nuevo)"
+    po.save()
+    changed = load_catalog(scratch.locales_dir, "es")
+    assert changed.pgettext(*TITLE) == "Neuromiotonía (nuevo)"
+    assert [p.name for p in cache.glob("es-*.mo")] != [cached.name]
+    assert len(list(cache.glob("es-*.mo"))) == 1
