@@ -252,6 +252,16 @@ def test_a_compiled_catalog_is_read_in_place_like_gettext_reads_it():
             assert mo.get(key) == (reference.get(key) or None), key
     assert len(mo._topics) == MoFile.KEPT_TOPICS  # only the last few topics stay decoded
     assert len(mo._found) <= MoFile.KEPT_TOPICS * 5 + 2
+    # the same through a memory map, as builds read it (pages released after each topic)
+    import mmap
+    import tempfile
+
+    with tempfile.TemporaryFile() as fh:
+        fh.write(data)
+        fh.flush()
+        mapped = MoFile(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+        for key in [*keys, *keys]:
+            assert mapped.get(key) == (reference.get(key) or None), key
 
 
 def test_plural_entries_follow_each_catalogs_plural_rule():
