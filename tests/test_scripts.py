@@ -287,13 +287,17 @@ def test_a_gap_in_a_brand_value_names_its_brand_file_and_line(scratch: Project):
     assert f"templates/brands/example-clinic/brand.yaml:{number} (tagline)" in reason
 
 
-def test_a_devanagari_locale_is_shaped_with_its_configured_font(scratch: Project):
-    source = scratch.locales_dir / "es" / "LC_MESSAGES"
-    target = scratch.locales_dir / "hi" / "LC_MESSAGES"
-    shutil.copytree(source, target)
-    catalog = polib.pofile(str(target / "handouts.po"), wrapwidth=0)
-    catalog.metadata["Language"] = "hi"
+def _catalog_as(scratch: Project, source: str, target: str) -> None:
+    """A copy of ``source``'s catalog as the catalog of locale ``target``."""
+    shutil.copytree(scratch.locales_dir / source, scratch.locales_dir / target)
+    path = scratch.locales_dir / target / "LC_MESSAGES" / "handouts.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.metadata["Language"] = target
     catalog.save()
+
+
+def test_a_devanagari_locale_is_shaped_with_its_configured_font(scratch: Project):
+    _catalog_as(scratch, "es", "hi")
     _with_translation(scratch, "hi", "neuromyotonia/title", "न्यूरोमायोटोनिया (आइज़ैक्स सिंड्रोम)")
     rendered, outcome = build_one(scratch, Job("neuromyotonia", "hi", "default", "standard", "a4"))
     assert rendered is not None, outcome.reason
@@ -362,12 +366,7 @@ def test_arabic_vowel_marks_are_kept(scratch: Project):
 
 
 def test_a_persian_leaflet_is_set_right_to_left_in_the_arabic_font(scratch: Project):
-    source = scratch.locales_dir / "ar" / "LC_MESSAGES"
-    target = scratch.locales_dir / "fa" / "LC_MESSAGES"
-    shutil.copytree(source, target)
-    catalog = polib.pofile(str(target / "handouts.po"), wrapwidth=0)
-    catalog.metadata["Language"] = "fa"
-    catalog.save()
+    _catalog_as(scratch, "ar", "fa")
     _with_translation(scratch, "fa", "neuromyotonia/title", "نورومیوتونی (سندرم آیزاکس)")
     rendered, outcome = build_one(scratch, Job("neuromyotonia", "fa", "default", "standard", "a4"))
     assert rendered is not None, outcome.reason
