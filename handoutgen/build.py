@@ -484,7 +484,7 @@ def _warm(project: Project, jobs: list[Job]) -> None:
 
 
 def _warm_theme(project: Project, brand: str, edition: str, locales: list[str]) -> None:
-    from .fonts import coverage, font_name, register_families
+    from .fonts import coverage, register_families
     from .hyphenation import preload
 
     theme = project.theme(brand, edition)
@@ -493,14 +493,9 @@ def _warm_theme(project: Project, brand: str, edition: str, locales: list[str]) 
         dictionary = theme.hyphenation_for(locale)
         if dictionary:
             preload(dictionary, project.root)
-        for style in {s.family for s in theme.styles.values()}:
+        for family in {s.family for s in theme.styles.values()}:
             for weight in ("regular", "bold"):
-                coverage(
-                    tuple(
-                        font_name(f, weight if weight in theme.fonts[f] else "regular")
-                        for f in theme.chain(locale, style)
-                    )
-                )
+                coverage(theme.faces(locale, family, weight))
 
 
 def _run_pool(

@@ -444,7 +444,7 @@ def check_catalogs(root: Path) -> list[Problem]:
 def _glyph_checker(root: Path) -> Callable[[str, str], list[str]]:
     """A check that every character of a translation has a glyph in its locale's fonts (the
     default brand's theme, regular and bold), so a gap shows before any leaflet is built."""
-    from .fonts import coverage, face_label, font_name, register_families
+    from .fonts import coverage, face_label, register_families
     from .project import DEFAULT_BRAND, STANDARD_EDITION, Project
 
     try:
@@ -457,10 +457,7 @@ def _glyph_checker(root: Path) -> Callable[[str, str], list[str]]:
     def check(tag: str, text: str) -> list[str]:
         out: dict[str, str] = {}  # one message per character: the first face set lacking it
         for weight in ("regular", "bold"):
-            names = tuple(
-                font_name(f, weight if weight in theme.fonts[f] else "regular")
-                for f in theme.chain(tag, family)
-            )
+            names = theme.faces(tag, family, weight)
             for ch in sorted(set(text) - coverage(names) - {"\n", "\t"}):
                 out.setdefault(
                     ch,

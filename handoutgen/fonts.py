@@ -10,13 +10,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from .errors import InputError, Problem
+from .theme import font_name
 
 WEIGHTS = ("regular", "bold", "italic", "bold_italic")
 _registered: dict[str, Path] = {}
-
-
-def font_name(family: str, weight: str) -> str:
-    return f"{family}-{weight}"
 
 
 def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> None:

@@ -797,10 +797,7 @@ def _furniture_painter(
     rtl = styles.rtl
 
     def faces(style: TextStyle) -> list[str]:
-        return [
-            font_name(f, style.weight if style.weight in theme.fonts[f] else "regular")
-            for f in styles.chain(style.family)
-        ]
+        return list(theme.faces(styles.lang, style.family, style.weight))
 
     def line(text: str, x: float, y: float, align: str, style: TextStyle) -> None:
         draw_text_line(canv_ref[0], text, x, y, align, faces(style), style.size, rtl)
@@ -976,10 +973,7 @@ def missing_glyphs(document: Document, theme: Theme, origins: Origins | None = N
         add(text, style.family, style.weight)
     found: dict[tuple[str, tuple[str, ...]], str] = {}
     for (family, weight), pieces in texts.items():
-        chain = theme.chain(lang, family)
-        names = tuple(
-            font_name(f, weight if weight in theme.fonts[f] else "regular") for f in chain
-        )
+        names = theme.faces(lang, family, weight)
         for ch in set("".join(pieces)) - coverage(names) - {"\n", "\t"}:
             text = next(t for t in pieces if ch in t)
             found.setdefault((ch, names), text)

@@ -37,6 +37,11 @@ class TextStyle:
     space_after: float
 
 
+def font_name(family: str, weight: str) -> str:
+    """The name a family's face is registered under with ReportLab: ``sans-bold``."""
+    return f"{family}-{weight}"
+
+
 @dataclass(frozen=True)
 class BoxColors:
     bar: str
@@ -70,6 +75,14 @@ class Theme:
             if key in self.scripts and family == "sans":
                 return self.scripts[key]
         return (family,)
+
+    def faces(self, lang: str, family: str, weight: str) -> tuple[str, ...]:
+        """The font names that draw ``family`` text of ``weight`` in ``lang``, in chain order;
+        a family without that weight draws it with its regular face."""
+        return tuple(
+            font_name(f, weight if weight in self.fonts[f] else "regular")
+            for f in self.chain(lang, family)
+        )
 
     def families_for(self, lang: str) -> dict[str, dict[str, str]]:
         """The font families a leaflet in ``lang`` draws with: its styles' chains only."""
