@@ -71,6 +71,12 @@ def coverage(names: tuple[str, ...]) -> frozenset[str]:
     )
 
 
+def font_file(name: str) -> str | None:
+    """The file a registered font name was last registered from, or None."""
+    path = _registered.get(name)
+    return str(path) if path else None
+
+
 def face_label(name: str) -> str:
     """``sans-regular (NotoSans-Regular.ttf)``: a registered font and the file it came from."""
     path = _registered.get(name)

@@ -7,10 +7,12 @@ places a tagged (PDF/UA) writer hooks into later.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,7 +40,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.paraparser import ParaParser
 
 from .errors import RenderError
-from .fonts import coverage, face_label, font_name, register_families
+from .fonts import coverage, face_label, font_file, font_name, register_families
 from .inline import plain_text
 from .model import (
     DocBlock,
@@ -217,6 +219,7 @@ class Styles:
         self.rtl = direction == "rtl"
         self.para: dict[str, ParagraphStyle] = {}
         self.chains: dict[str, tuple[str, ...]] = {}
+        self._keys: dict[int, tuple[ParagraphStyle, Hashable]] = {}
         body = theme.styles["body"]
         body_font = font_name(self.chain(body.family)[0], "regular")
         for name, ts in theme.styles.items():
@@ -282,6 +285,23 @@ class Styles:
             regular = font_name(fam, "regular")
             out.append((regular, font_name(fam, "bold") if "bold" in faces else regular))
         return out
+
+    def key(self, style: ParagraphStyle) -> Hashable:
+        """Everything about ``style`` that a paragraph's fragments and line breaks depend on:
+        its values, and the font files behind its font names (a brand may map a family to
+        other files) and behind the locale's fallback faces."""
+        found = self._keys.get(id(style))
+        if found is None or found[0] is not style:
+            values = tuple(
+                (k, v if isinstance(v, Hashable) else repr(v))
+                for k, v in sorted(style.__dict__.items())
+                if k not in ("name", "parent")
+            )
+            names = {style.fontName, style.bulletFontName}
+            names.update(n for pair in self.faces(style) for n in pair)
+            files = tuple((n, font_file(n)) for n in sorted(names))
+            found = self._keys[id(style)] = (style, (values, files))
+        return found[1]
 
     def derive(self, name: str, **changes: Any) -> ParagraphStyle:
         key = f"{name}|{sorted(changes.items())}"
@@ -355,6 +375,100 @@ def fragments(
     return frags
 
 
+# --- reuse: a paragraph laid out once per process, not once per leaflet -----------------------
+
+
+class Layout:
+    """What one text in one style lays out to, shared by every leaflet this process builds that
+    prints it (a disclaimer, a topic in several brands, papers or editions): its fragments and
+    the line breaks ReportLab found for them.
+
+    ReportLab's ``wrap`` replaces a paragraph's fragments with the word list it broke them
+    into, and a later wrap (another width) or split starts from that list. So a result is kept
+    per (fragments it started from, width), and a reused paragraph walks the same states a
+    fresh one would: the output is byte-identical whether or not anything was reused. Shared
+    parts are only read; a paragraph that splits over a page first takes its own copy
+    (ReportLab's split edits the words of the lines)."""
+
+    __slots__ = ("frags", "steps", "text")
+
+    def __init__(self, text: str, frags: list[Any]) -> None:
+        self.text = text
+        self.frags = frags
+        # (id of the fragments a wrap started from, width) -> what it left on the paragraph;
+        # every such list is the Layout's own or one of the results, so its id stays valid
+        self.steps: dict[tuple[int, float], tuple[Any, ...]] = {}
+
+
+LAYOUTS_KEPT = 1024  # per process, least recently used dropped: about 12 kB each
+_layouts: OrderedDict[Hashable, Layout] = OrderedDict()
+
+
+def reused_layout(key: Hashable, make: Callable[[], Layout]) -> Layout:
+    """The shared Layout for ``key``, made on first use. ``key`` holds everything the
+    fragments and line breaks depend on (text, style values, font files, paragraph class)."""
+    found = _layouts.get(key)
+    if found is not None:
+        _layouts.move_to_end(key)
+        return found
+    found = _layouts[key] = make()
+    if len(_layouts) > LAYOUTS_KEPT:
+        _layouts.popitem(last=False)
+    return found
+
+
+# what Paragraph.wrap (and its breakLines) leaves on the paragraph for drawing and splitting
+_WRAP_RESULT = (
+    "frags",
+    "blPara",
+    "height",
+    "_wrapWidths",
+    "_width_max",
+    "_hyphenations",
+    "_splitLongWordCount",
+)
+
+
+class ReusedLines:
+    """Mixin for the Paragraph classes: a wrap another paragraph of the same Layout already
+    did from the same state is not done again."""
+
+    layout: Layout | None = None
+    frags: list[Any]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        layout = self.layout
+        if layout is None:
+            return super().wrap(availWidth, availHeight)  # type: ignore[misc]
+        step = (id(self.frags), availWidth)
+        done = layout.steps.get(step)
+        if done is None:
+            size = super().wrap(availWidth, availHeight)  # type: ignore[misc]
+            if size[0] == availWidth:  # not the "cannot fit at all" answer
+                layout.steps[step] = tuple(getattr(self, a, 0) for a in _WRAP_RESULT)
+            return size
+        for attr, value in zip(_WRAP_RESULT, done, strict=True):
+            setattr(self, attr, value)
+        self.width = availWidth
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if self.layout is not None:  # from here on, lines and fragments of its own
+            self.layout = None
+            # copied together, so what the lines share with the fragments stays shared; the
+            # lines are kept, not re-broken: a table splits a cell at the width it measured
+            self.frags, self.__dict__["blPara"] = copy.deepcopy(
+                (self.frags, self.__dict__.get("blPara"))
+            )
+            if self.__dict__["blPara"] is None:
+                del self.__dict__["blPara"]
+        return super().split(availWidth, availHeight)  # type: ignore[misc]
+
+
+class TextParagraph(ReusedLines, Paragraph):
+    """A paragraph of content text (left-to-right, not CJK)."""
+
+
 def _line_text(line: Any) -> str:
     if hasattr(line, "words"):
         return "".join(getattr(w, "text", "") for w in line.words)
@@ -376,7 +490,7 @@ def _glued(ch: str) -> bool:
     return ch in _NO_BREAK or (ord(ch) < 0x2E80 and not ch.isspace())
 
 
-class CJKParagraph(Paragraph):
+class CJKParagraph(ReusedLines, Paragraph):
     """ReportLab breaks CJK text between any two characters. Two rules are added: a line never
     starts with a closing mark (ReportLab hangs one, not two: "）。"), and a run of Latin text
     joined by no-break spaces (a phone number, "500 mg") is never split, nor a Latin word:
@@ -427,7 +541,7 @@ def _first_bad_break(text: str, lines: list[str]) -> tuple[int, str] | None:
     return None
 
 
-class CheckItem(Paragraph):
+class CheckItem(ReusedLines, Paragraph):
     """A list item paragraph whose marker is an empty tick box drawn beside its first line."""
 
     box_size = 10.0  # replaced from the theme (spacing.checkbox)
@@ -504,12 +618,10 @@ class Builder:
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), body.fontName, body.fontSize)]))
         return table
 
-    def para(
-        self, spans: Inline, style: str | ParagraphStyle, role: str, parent: Node, **kw: Any
-    ) -> Tagged:
+    def para(self, spans: Inline, style: str | ParagraphStyle, role: str, parent: Node) -> Tagged:
         st = self.styles.para[style] if isinstance(style, str) else style
         node = Node(role, parent, title=plain_text(spans) if role in ("H1", "H2") else None)
-        return Tagged(self.text(spans, st, **kw), node)
+        return Tagged(self.text(spans, st), node)
 
     def text(
         self,
@@ -518,7 +630,6 @@ class Builder:
         *,
         marker: str | None = None,
         box: bool = False,
-        **kw: Any,
     ) -> Flowable:
         """The one place text becomes a flowable: a ReportLab Paragraph, or for right-to-left
         locales an RTLParagraph (shaped, bidi-ordered, right-aligned, mirrored markers)."""
@@ -539,21 +650,21 @@ class Builder:
                 marker=marker,
                 box=self.theme.spacing["checkbox"] if box else None,
             )
+        cls: type[ReusedLines]
         if box:
-            para = CheckItem(
-                plain_text(spans),
-                style,
-                bulletText=" ",
-                frags=fragments(spans, style, self.link, faces),
-            )
+            cls, marker = CheckItem, " "
+        else:
+            cls = CJKParagraph if self.theme.cjk(self.styles.lang) else TextParagraph
+        key = (cls, spans, marker, self.link, self.styles.key(style))
+        layout = reused_layout(
+            key, lambda: Layout(plain_text(spans), fragments(spans, style, self.link, faces))
+        )
+        para = cls(layout.text, style, bulletText=marker, frags=layout.frags)
+        para.layout = layout
+        if box:
             para.box_size = self.theme.spacing["checkbox"]
             para.line_width = self.theme.spacing["checkbox_line"]
-            return para
-        if marker is not None:
-            kw["bulletText"] = marker
-        cls = CJKParagraph if self.theme.cjk(self.styles.lang) else Paragraph
-        frags = fragments(spans, style, self.link, faces)
-        return cls(plain_text(spans), style, frags=frags, **kw)
+        return para
 
     def block(self, block: DocBlock, parent: Node, width: float) -> list[Flowable]:
         sp = self.theme.spacing

@@ -418,3 +418,117 @@ def test_fragments_take_text_as_data_with_bold_links_and_fallback_fonts(project:
         ("药 ", "cjk-sc-bold"),
         ("x", "sans-bold"),
     ]
+
+
+# --- layouts reused across leaflets: the same bytes, warm or cold ------------------------------
+
+REUSE_JOBS = [
+    Job("neuromyotonia", "en", "default", "large-print", "a5"),  # table cells split in rows
+    Job("neuromyotonia", "en", "example-clinic", "large-print", "a5"),
+    Job("neuromyotonia", "en", "default", "standard", "a4"),
+    Job("neuromyotonia", "de", "example-clinic", "large-print", "a5"),  # hyphenation off
+    Job("neuromyotonia", "de", "default", "standard", "letter"),  # hyphenated
+    Job("neuromyotonia", "zh-Hans", "default", "standard", "a4"),  # CJK line breaking
+    Job("neuromyotonia", "ar", "default", "standard", "a4"),  # right to left
+]
+
+
+def _sha(project: Project, job: Job) -> str:
+    rendered, outcome = build_one(project, job)
+    assert rendered is not None, outcome.reason
+    return hashlib.sha256(rendered.pdf).hexdigest()
+
+
+def test_reused_layouts_give_the_bytes_of_a_cold_build(project: Project, monkeypatch):
+    from reportlab.platypus import Paragraph
+
+    from handoutgen import render
+
+    breaks = {"n": 0}
+    original = Paragraph.breakLines
+
+    def counted(self, width):
+        breaks["n"] += 1
+        return original(self, width)
+
+    monkeypatch.setattr(Paragraph, "breakLines", counted)
+    cold, cold_breaks = {}, {}
+    for job in REUSE_JOBS:
+        render._layouts.clear()
+        breaks["n"] = 0
+        cold[job] = _sha(project, job)
+        cold_breaks[job] = breaks["n"]
+    for order in (REUSE_JOBS, REUSE_JOBS[::-1]):
+        render._layouts.clear()
+        for job in order:
+            _sha(project, job)  # every layout of the set in the cache
+        for job in order:
+            breaks["n"] = 0
+            assert _sha(project, job) == cold[job], job
+            if cold_breaks[job]:  # right-to-left paragraphs break their own lines
+                # what is broken again: the parts of paragraphs split over a page
+                assert breaks["n"] <= cold_breaks[job] // 4, (job, breaks["n"])
+
+
+def test_a_split_paragraph_leaves_its_shared_layout_as_it_was(project: Project):
+    from handoutgen.fonts import register_families
+    from handoutgen.model import Span
+    from handoutgen.render import Builder, Styles
+
+    theme = project.theme("default", "standard")
+    register_families(theme.families_for("en"), project.fonts_dir)
+    builder = Builder(Styles(theme, "en"), 300)
+    spans = (
+        Span("A sentence long enough to need several lines in a narrow column. " * 6),
+        Span("A link", href="https://example.org/a/long/path/that/breaks"),
+        Span(" and bold words", bold=True),
+        Span(" after it. " * 8),
+    )
+
+    def lines(para) -> list[str]:
+        if not hasattr(para, "blPara"):
+            para.wrap(300, 1000)
+        return [" ".join(getattr(w, "text", "") for w in line.words) for line in para.blPara.lines]
+
+    first = builder.text(spans, builder.styles.para["body"])
+    first.wrap(300, 1000)
+    expected = lines(first)
+    layout = first.layout
+    assert layout is not None and layout.steps
+    snapshot = {k: [repr(w.__dict__) for w in v[1].lines] for k, v in layout.steps.items()}
+    top, rest = first.split(300, first.style.leading * 4)
+    assert first.layout is None  # it took its own copy before ReportLab's split edited it
+    assert {k: [repr(w.__dict__) for w in v[1].lines] for k, v in layout.steps.items()} == snapshot
+    second = builder.text(spans, builder.styles.para["body"])
+    assert second.layout is layout
+    second.wrap(300, 1000)
+    assert lines(second) == expected
+    top2, rest2 = second.split(300, second.style.leading * 4)
+    assert [lines(p) for p in (top2, rest2)] == [lines(p) for p in (top, rest)]
+
+
+def test_a_layout_is_reused_only_for_the_same_style_and_font_files(project: Project):
+    from handoutgen.fonts import font_file, register_families
+    from handoutgen.render import Styles
+
+    theme = project.theme("default", "standard")
+    register_families(theme.families_for("en"), project.fonts_dir)
+    styles, again = Styles(theme, "en"), Styles(theme, "en")
+    body = styles.para["body"]
+    assert styles.key(body) == again.key(again.para["body"])  # equal styles of two leaflets
+    assert styles.key(body) != styles.key(styles.para["h2"])
+    assert styles.key(body) != styles.key(styles.derive("body", fontSize=body.fontSize + 1))
+    files = dict(styles.key(body)[1])
+    assert files[body.fontName] == font_file(body.fontName) and files[body.fontName].endswith(
+        ".ttf"
+    )
+
+
+def test_layouts_kept_are_bounded(monkeypatch):
+    from handoutgen import render
+
+    monkeypatch.setattr(render, "LAYOUTS_KEPT", 3)
+    monkeypatch.setattr(render, "_layouts", render.OrderedDict())
+    made = [render.reused_layout(n, lambda n=n: render.Layout(str(n), [])) for n in range(5)]
+    assert list(render._layouts) == [2, 3, 4]
+    assert render.reused_layout(4, lambda: render.Layout("new", [])) is made[4]
