@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,14 @@ from reportlab.lib import colors as rl_colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.textsplit import ALL_CANNOT_START
+from reportlab.lib.utils import ImageReader, _digester
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFImageXObject, PDFObjectReference
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    Image,
     KeepTogether,
     PageTemplate,
     Paragraph,
@@ -157,6 +159,17 @@ class Tagged(Flowable):
 # --- page furniture: one path, drawn when the total page count is known -----------------------
 
 
+@lru_cache(maxsize=16)
+def _image_xobject(path: str, mask: Any, size: int, mtime_ns: int) -> PDFImageXObject:
+    """An image file as a PDF image, named as ReportLab names an ImageReader's (by its pixels
+    and mask). Keyed by the file's size and time, so a replaced logo is read again."""
+    reader = ImageReader(path)
+    rgb = reader.getRGBData()  # also splits off the alpha channel, as _dataA
+    alpha = reader._dataA
+    mdata = alpha.getRGBData() if mask == "auto" and alpha else str(mask).encode()
+    return PDFImageXObject(_digester(rgb + mdata), reader, mask=mask)
+
+
 class LeafletCanvas(Canvas):
     """Defers pages so the footer can say "Page X of Y" in one build pass; draws all furniture
     through ``paint_furniture`` and records which structure role was drawn on which page."""
@@ -178,6 +191,49 @@ class LeafletCanvas(Canvas):
 
     def end_block(self, node: Node) -> None:
         pass
+
+    def drawImage(
+        self,
+        image: Any,
+        x: float,
+        y: float,
+        width: float | None = None,
+        height: float | None = None,
+        mask: Any = None,
+        **kw: Any,
+    ) -> Any:
+        """An image file (the logo) is drawn from one decoded and compressed once per process
+        (about 2 ms a leaflet), registered as ReportLab registers an ImageReader's: named by
+        its pixels, so the bytes do not depend on where the file lies."""
+        if not isinstance(image, str) or width is None or height is None or kw:
+            return super().drawImage(image, x, y, width, height, mask, **kw)
+        stat = os.stat(image)
+        prepared = _image_xobject(image, mask, stat.st_size, stat.st_mtime_ns)
+        doc = self._doc
+        registered = doc.getXObjectName(prepared.name)
+        if registered not in doc.idToObject:
+            obj = copy.copy(prepared)  # ReportLab sets document references on it
+            self._setXObjects(obj)
+            doc.Reference(obj, registered)
+            doc.addForm(obj.name, obj)
+            smask = getattr(obj, "_smask", None)
+            if smask:
+                smask = copy.copy(smask)
+                mask_name = doc.getXObjectName(smask.name)
+                if mask_name in doc.idToObject:
+                    obj.smask = PDFObjectReference(mask_name)
+                else:
+                    self._setXObjects(smask)
+                    obj.smask = doc.Reference(smask, mask_name)
+                del obj._smask
+        self._currentPageHasImages = 1
+        self.saveState()
+        self.translate(x, y)
+        self.scale(width, height)
+        self._code.append(f"/{registered} Do")
+        self.restoreState()
+        self._formsinuse.append(prepared.name)  # the page's resources list it
+        return prepared.width, prepared.height
 
     def showPage(self) -> None:
         self._deferred.append(dict(self.__dict__))
@@ -872,8 +928,6 @@ def _logo_size(path: Path) -> tuple[float, float]:
         if drawing is None:
             raise RenderError(f"{path}: not a readable SVG")
         return drawing.width, drawing.height
-    from reportlab.lib.utils import ImageReader
-
     return ImageReader(str(path)).getSize()
 
 
@@ -889,7 +943,24 @@ def _logo(path: Path, height: float, font: str) -> tuple[Flowable, float]:
         drawing.width, drawing.height = w * scale, h * scale
         drawing.initialFontName = font  # else the drawing starts in the non-embedded Helvetica
         return drawing, w * scale
-    return Image(str(path), width=w * scale, height=height), w * scale
+    return Picture(str(path), w * scale, height), w * scale
+
+
+class Picture(Flowable):
+    """A raster image file drawn at a fixed size, centred in its space like ReportLab's Image;
+    the canvas draws it from a copy prepared once per process."""
+
+    def __init__(self, path: str, width: float, height: float) -> None:
+        super().__init__()
+        self.path = path
+        self.width, self.height = width, height
+        self.hAlign = "CENTER"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.drawImage(self.path, 0, 0, self.width, self.height, mask="auto")
 
 
 # --- the page -------------------------------------------------------------------------------

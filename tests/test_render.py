@@ -532,3 +532,56 @@ def test_layouts_kept_are_bounded(monkeypatch):
     made = [render.reused_layout(n, lambda n=n: render.Layout(str(n), [])) for n in range(5)]
     assert list(render._layouts) == [2, 3, 4]
     assert render.reused_layout(4, lambda: render.Layout("new", [])) is made[4]
+
+
+# --- the logo: prepared once per process, named by its pixels ---------------------------------
+
+
+def _logo_streams(rendered: Rendered) -> list[bytes]:
+    page = reader(rendered).pages[0]
+    xobjects = page["/Resources"]["/XObject"]
+    return [x.get_object().get_data() for x in xobjects.values()]
+
+
+def test_a_raster_logo_is_the_same_bytes_wherever_the_project_lies(tmp_path):
+    from PIL import Image as PILImage
+
+    from tests.conftest import copy_project
+
+    built = []
+    for where in ("one", "two/deeper"):
+        project = copy_project(tmp_path / where)
+        brand = project.brands_dir / "default"
+        with PILImage.open(brand / "logo.png") as im:
+            im.convert("RGB").save(brand / "logo.jpg", quality=90)
+        yaml = brand / "brand.yaml"
+        yaml.write_text(yaml.read_text().replace("logo: logo.png", "logo: logo.jpg"))
+        rendered, outcome = build_one(
+            project, Job("neuromyotonia", "en", "default", "standard", "a4")
+        )
+        assert rendered is not None, outcome.reason
+        built.append(rendered)
+    # JPEG is embedded as it is (DCT), and named by its pixels, not by its absolute path
+    assert built[0].pdf == built[1].pdf
+    assert _logo_streams(built[0]) == [
+        (tmp_path / "one/templates/brands/default/logo.jpg").read_bytes()
+    ]
+
+
+def test_a_replaced_logo_is_read_again(scratch: Project):
+    import os
+
+    from PIL import Image as PILImage
+
+    job = Job("neuromyotonia", "en", "default", "standard", "a4")
+    first, _ = build_one(scratch, job)
+    logo = scratch.brands_dir / "default" / "logo.png"
+    stat = logo.stat()
+    PILImage.new("RGBA", (240, 240), (200, 30, 30, 255)).save(logo)
+    os.utime(logo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    second, _ = build_one(scratch, job)
+    assert first is not None and second is not None
+    assert _logo_streams(first) != _logo_streams(second)
+    # the new logo is what is printed: its red is on page one
+    page = pdfium.PdfDocument(second.pdf)[0].render(scale=1).to_pil().convert("RGB")
+    assert (200, 30, 30) in {page.getpixel((x, y)) for x in range(0, 200) for y in range(0, 140)}
