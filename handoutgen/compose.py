@@ -48,12 +48,19 @@ class ComposeRequest:
     draft: bool = False
 
 
+# the template's text after substitution repeats across leaflets (its wording, the brand's
+# details, a topic in several brands and papers): parsed once per process
+PARSED_KEPT = 4096
+_parsed: dict[tuple[str, tuple[tuple[str, str], ...]], Inline] = {}
+
+
 class _Parser:
     """XML from the templates -> Document blocks; every element's text goes through the inline
     syntax, so markup can only come from this fixed vocabulary."""
 
     def __init__(self, values: Mapping[str, str], origin: str) -> None:
         self.values = values
+        self.values_key = tuple(sorted(values.items()))
         self.origin = origin
         self.problems: list[Problem] = []
 
@@ -63,11 +70,19 @@ class _Parser:
     def inline(self, el: ET.Element, where: str) -> Inline:
         # collapse the template's layout whitespace only: no-break spaces are meant
         text = _LAYOUT_SPACE.sub(" ", "".join(el.itertext())).strip(" ")
+        key = (text, self.values_key)
+        found = _parsed.get(key)
+        if found is not None:
+            return found
         try:
-            return parse_inline(text, self.values)
+            spans = parse_inline(text, self.values)
         except InlineError as exc:
             self.fail(where, f"{exc} in {text[:60]!r}")
             return ()
+        if len(_parsed) >= PARSED_KEPT:
+            _parsed.clear()
+        _parsed[key] = spans
+        return spans
 
     def blocks(self, parent: ET.Element, where: str) -> list[DocBlock]:
         out: list[DocBlock] = []

@@ -59,7 +59,7 @@ from .model import (
     Inline,
     Rendered,
 )
-from .rtl import RTLParagraph, draw_text_line, text_line_width
+from .rtl import RTLParagraph, Run, draw_line, measure_line
 from .theme import MM, TextStyle, Theme
 
 PRODUCER = "handoutgen"
@@ -978,13 +978,21 @@ def _furniture_painter(
     rule = _color(theme.colors["rule"])
     rtl = styles.rtl
 
-    def faces(style: TextStyle) -> list[str]:
-        return list(theme.faces(styles.lang, style.family, style.weight))
+    # the same lines come back on every page (only the page number changes): measure once
+    measured: dict[tuple[str, str], tuple[list[Run], float]] = {}
+
+    def measure(text: str, style: TextStyle) -> tuple[list[Run], float]:
+        found = measured.get((text, style.name))
+        if found is None:
+            faces = list(theme.faces(styles.lang, style.family, style.weight))
+            found = measured[(text, style.name)] = measure_line(text, faces, style.size, rtl)
+        return found
 
     def line(text: str, x: float, y: float, align: str, style: TextStyle) -> None:
-        draw_text_line(canv_ref[0], text, x, y, align, faces(style), style.size, rtl)
+        draw_line(canv_ref[0], measure(text, style), x, y, align, style.size)
 
     canv_ref: list[Canvas] = []
+    header: list[str] = []  # the running header, cut to the width of the page once
 
     def paint(canv: Canvas, page: int, pages: int) -> None:
         canv_ref[:] = [canv]
@@ -997,8 +1005,7 @@ def _furniture_painter(
         center = furniture.footer_center.replace("{page}", str(page)).replace("{pages}", str(pages))
         y = y_rule - foot.leading
         parts = [
-            text_line_width(s, faces(foot), foot.size, rtl)
-            for s in (furniture.footer_left, center, furniture.footer_right)
+            measure(s, foot)[1] for s in (furniture.footer_left, center, furniture.footer_right)
         ]
         frame_w = width - left - right
         # mirrored for right-to-left: the leaflet code starts where lines start
@@ -1019,10 +1026,12 @@ def _furniture_painter(
         if page > 1:  # slim running header, cut to the width of the page
             y_head = height - top - head.size
             canv.setFillColor(_color(head.color))
-            text = furniture.running_header
-            while text and text_line_width(text, faces(head), head.size, rtl) > frame_w:
-                text = text[:-2].rstrip() + "…"
-            line(text, edge[start], y_head, start, head)
+            if not header:
+                text = furniture.running_header
+                while text and measure(text, head)[1] > frame_w:
+                    text = text[:-2].rstrip() + "…"
+                header.append(text)
+            line(header[0], edge[start], y_head, start, head)
             canv.line(
                 left,
                 height - top - theme.header + 2,

@@ -401,13 +401,17 @@ class RTLParagraph(Flowable):
             )
 
 
-def text_line_width(text: str, fonts: list[str], size: float, rtl: bool = False) -> float:
-    return sum(_run_width(r, size) for r in _line_runs(text, fonts, size, rtl))
+Run = tuple[str, str, str | None]  # shaped text, font, and (right to left) its logical text
 
 
-def _line_runs(
-    text: str, fonts: list[str], size: float, rtl: bool
-) -> list[tuple[str, str, str | None]]:
+def measure_line(text: str, fonts: list[str], size: float, rtl: bool) -> tuple[list[Run], float]:
+    """One line of page furniture in any script (font chain, shaping, bidi order): its runs in
+    drawing order and its width. ``draw_line`` draws them."""
+    runs = _line_runs(text, fonts, size, rtl)
+    return runs, sum(_run_width(r, size) for r in runs)
+
+
+def _line_runs(text: str, fonts: list[str], size: float, rtl: bool) -> list[Run]:
     words = [[Piece(w, pick_font(w, fonts))] for w in text.split(" ") if w]
     if rtl:
         return display_runs(words, fonts[0], size)
@@ -422,13 +426,11 @@ def _line_runs(
     return [(_shape(t, f, size), f, None) for f, t in runs]
 
 
-def draw_text_line(
-    canv: Any, text: str, x: float, y: float, align: str, fonts: list[str], size: float, rtl: bool
+def draw_line(
+    canv: Any, line: tuple[list[Run], float], x: float, y: float, align: str, size: float
 ) -> None:
-    """One line of page furniture in any script (font chain, shaping, bidi order), aligned
-    left, right or centre about ``x``."""
-    runs = _line_runs(text, fonts, size, rtl)
-    width = sum(_run_width(r, size) for r in runs)
+    """A measured line, aligned left, right or centre about ``x``."""
+    runs, width = line
     start = {"left": x, "right": x - width, "centre": x - width / 2}[align]
     for shaped, font, _ in runs:
         canv.setFont(font, size)
