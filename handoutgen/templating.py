@@ -23,6 +23,7 @@ def environment(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environme
     search.append(str(templates_dir))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
+        bytecode_cache=_bytecode_cache(templates_dir.parent / TEMPLATE_CACHE),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -32,6 +33,20 @@ def environment(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environme
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.filters["literal"] = literal  # data that must print exactly as written
     return env
+
+
+TEMPLATE_CACHE = ".cache/templates"  # under the project root; build products, never committed
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (about 60 ms a process for the shipped ones).
+    Jinja keys each by its file name and source checksum and writes it atomically; a folder
+    that cannot be made means no cache, not an error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def gettext_callables(translations: Translations) -> dict[str, Callable[..., Any]]:

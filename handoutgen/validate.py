@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import json
+import marshal
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from PIL import Image as PILImage
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Problem
 from .inline import InlineError, parse_inline, placeholders
@@ -33,9 +34,14 @@ from .model import (
     iter_strings,
 )
 
+if TYPE_CHECKING:  # jsonschema (60 ms to import) only words the problems of a rejected file
+    import jsonschema
+
 
 @cache
 def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
@@ -103,8 +109,33 @@ def _fast_check(schema_path: Path) -> Callable[[Any], Any]:
     draft-07 keywords are the only ones the shipped schemas use."""
     import fastjsonschema
 
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    return fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+    text = schema_path.read_text(encoding="utf-8")
+    schema = {**json.loads(text), "$schema": "http://json-schema.org/draft-07/schema#"}
+    # generating and compiling the validator takes about 40 ms a schema, in every process:
+    # its compiled code is kept in the project's .cache, keyed by the schema text, the
+    # fastjsonschema version and the Python bytecode version
+    key = "|".join((text, fastjsonschema.VERSION, sys.implementation.cache_tag or ""))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    # the schemas lie one folder below the project root (handouts/, templates/)
+    cached = schema_path.resolve().parent.parent / SCHEMA_CACHE / f"{schema_path.stem}-{digest}"
+    try:
+        name, code = marshal.loads(cached.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        from fastjsonschema.ref_resolver import RefResolver
+
+        source = fastjsonschema.compile_to_code(schema)
+        name = RefResolver.from_schema(schema).get_scope_name()  # what compile() calls
+        code = compile(source, f"<schema {schema_path.name}>", "exec")
+        with contextlib.suppress(OSError):
+            from .write import write_atomic
+
+            write_atomic(cached, marshal.dumps((name, code)))
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    return namespace[name]
+
+
+SCHEMA_CACHE = ".cache/schemas"  # under the project root; build products, never committed
 
 
 def schema_problems(src: Sourced, schema_path: Path) -> list[Problem]:
@@ -325,6 +356,8 @@ def logo_problems(path: Path) -> list[str]:
     (an <image> or external reference would make the renderer read other local files)."""
     if path.suffix.lower() != ".svg":
         try:
+            from PIL import Image as PILImage
+
             with PILImage.open(path) as image:
                 image.verify()
         except Exception as exc:  # Pillow raises many types for broken files

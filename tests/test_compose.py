@@ -250,3 +250,20 @@ def test_a_brand_text_falls_back_along_cldr_parents_then_to_english():
     assert in_language(text, ["fr"]) == "Clinic"
     assert in_language({"de": "Klinik"}, ["fr"]) == "Klinik"
     assert in_language("One text", ["fr"]) == "One text"
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_is_read_again(scratch: Project):
+    from handoutgen.templating import TEMPLATE_CACHE, environment
+
+    environment.cache_clear()
+    before = compose_for(scratch).blocks[-1]
+    cached = sorted((scratch.root / TEMPLATE_CACHE).glob("__jinja2_*.cache"))
+    assert cached  # compiled once, for the next process
+    template = scratch.templates_dir / "standard" / "formats.xml.j2"
+    text = template.read_text(encoding="utf-8")
+    assert "large print" in text
+    template.write_text(text.replace("large print", "big print"), encoding="utf-8")
+    environment.cache_clear()  # as a new process would start
+    after = compose_for(scratch).blocks[-1]
+    assert "large print" in before.text[0].text and "big print" in after.text[0].text
+    environment.cache_clear()

@@ -827,3 +827,35 @@ def test_the_fast_schema_check_agrees_with_jsonschema(document, schema):
         checked += 1
         rejected += not fast_ok
     assert checked > 90 and rejected > 40
+
+
+def test_the_compiled_schema_check_is_kept_and_a_broken_copy_is_made_again(tmp_path):
+    import fastjsonschema
+
+    from handoutgen.validate import SCHEMA_CACHE, _fast_check
+
+    schema = tmp_path / "handouts" / "handout.schema.json"
+    schema.parent.mkdir()
+    shutil.copy(REPO / "handouts" / "handout.schema.json", schema)
+    data = load_yaml(REPO / "handouts" / "neuromyotonia.yaml").data
+    bad = {**data, "sections": "none"}
+
+    def verdicts() -> tuple[bool, bool]:
+        check = _fast_check.__wrapped__(schema)  # not the per-process cache
+        out = []
+        for doc in (data, bad):
+            try:
+                check(doc)
+                out.append(True)
+            except fastjsonschema.JsonSchemaException:
+                out.append(False)
+        return out[0], out[1]
+
+    assert verdicts() == (True, False)
+    (kept,) = (tmp_path / SCHEMA_CACHE).iterdir()
+    kept.write_bytes(b"not marshal data")
+    assert verdicts() == (True, False)  # rebuilt, and stored again
+    assert kept.read_bytes() != b"not marshal data"
+    schema.write_text(schema.read_text().replace('"minItems": 1', '"minItems": 0', 1))
+    verdicts()
+    assert len(list((tmp_path / SCHEMA_CACHE).iterdir())) == 2  # another schema, another key
