@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections import namedtuple
+
+TYPE_CHECKING = False  # the command line imports this on every run: typing costs it 3 ms
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class _Place(NamedTuple):
+        path: str
+        line: int | None
+        field: str
+        message: str
+
+else:
+    _Place = namedtuple("_Place", ["path", "line", "field", "message"])
 
 
-class Problem(NamedTuple):
+class Problem(_Place):
     """One problem at one place: ``path:line: field: message``. (A named tuple, not a
     dataclass: the command line imports it on every run, and dataclasses cost 6 ms.)"""
 
-    path: str
-    line: int | None
-    field: str
-    message: str
+    __slots__ = ()
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

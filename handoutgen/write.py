@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported on the no-op path
+if TYPE_CHECKING:
+    from typing import Any
 
 MANIFEST = "manifest.json"
 MANIFEST_KEY = ("topic", "locale", "brand", "edition", "paper")
@@ -61,11 +65,14 @@ def stamped_entries(out_dir: Path, stamp: str) -> dict[str, Any] | None:
     recorded = data.get("stamp") if isinstance(data, dict) else None
     if not isinstance(recorded, dict) or recorded.get("inputs") != stamp:
         return None
-    entries = [e for e in data.get("leaflets", []) if _valid(e)]
-    for e in entries:
-        if e.get("status") == "built":
-            path = out_dir / str(e["path"])
-            if not path.is_file() or path.stat().st_size != e.get("size"):
+    folder = str(out_dir)
+    for e in data.get("leaflets", []):
+        if _valid(e) and e.get("status") == "built":
+            try:  # one stat a leaflet: this is the whole of a no-op rebuild
+                st = os.stat(os.path.join(folder, str(e["path"])))
+            except OSError:
+                return None
+            if not stat.S_ISREG(st.st_mode) or st.st_size != e.get("size"):
                 return None
     return recorded
 

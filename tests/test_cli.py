@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from handoutgen.cli import main
 from handoutgen.project import Project
 
@@ -227,3 +229,27 @@ def test_check_lists_every_problem_of_a_brand_at_once(scratch: Project):
         f"{brand}:{line_of('primary:')}: theme.colors.primary: 'notacolor' is not a #rrggbb colour",
         "5 problem(s) found.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "command", "expected"),
+    [
+        (["build", "--locale", "de", "-j", "2", "--shard", "1/2"], "build", {"jobs": 2}),
+        (["--root", "build", "check"], "check", {}),  # a root folder named like a command
+        (["--root=x", "i18n", "stats", "--json"], "i18n", {"json": True, "i18n": "stats"}),
+        (["manifest", "merge", "out"], "manifest", {"manifest": "merge"}),
+        (["list"], "list", {}),
+        ([], None, {}),
+    ],
+)
+def test_only_the_named_command_declares_its_options_and_each_still_parses(argv, command, expected):
+    from handoutgen.cli import _command, _parser
+
+    assert _command(argv) == command
+    args = _parser(argv).parse_args(argv)
+    assert args.command == command
+    for key, value in expected.items():
+        assert getattr(args, key) == value
+    if command != "build":  # build's options are not declared for the others
+        with pytest.raises(SystemExit):
+            _parser(["check"]).parse_args(["check", "--locale", "de"])
