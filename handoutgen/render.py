@@ -275,7 +275,7 @@ class Styles:
         self.rtl = direction == "rtl"
         self.para: dict[str, ParagraphStyle] = {}
         self.chains: dict[str, tuple[str, ...]] = {}
-        self._keys: dict[int, tuple[ParagraphStyle, Hashable]] = {}
+        self._keys: dict[int, tuple[ParagraphStyle, int, list[tuple[str, str]]]] = {}
         body = theme.styles["body"]
         body_font = font_name(self.chain(body.family)[0], "regular")
         for name, ts in theme.styles.items():
@@ -333,31 +333,36 @@ class Styles:
 
     def faces(self, style: ParagraphStyle) -> list[tuple[str, str]]:
         """(regular, bold) font names of the chain that draws ``style``, in order."""
-        family = style.fontName.rsplit("-", 1)[0]
-        chain = self.chain("sans") if family in self.chain("sans") else (family,)
-        out = []
-        for fam in chain:
-            faces = self.theme.fonts[fam]
-            regular = font_name(fam, "regular")
-            out.append((regular, font_name(fam, "bold") if "bold" in faces else regular))
-        return out
+        return self._known(style)[2]
 
-    def key(self, style: ParagraphStyle) -> Hashable:
-        """Everything about ``style`` that a paragraph's fragments and line breaks depend on:
-        its values, and the font files behind its font names (a brand may map a family to
-        other files) and behind the locale's fallback faces."""
+    def key(self, style: ParagraphStyle) -> int:
+        """A token for everything about ``style`` that a paragraph's fragments and line breaks
+        depend on: its values, and the font files behind its font names (a brand may map a
+        family to other files) and behind the locale's fallback faces. Equal styles of two
+        leaflets get the same token."""
+        return self._known(style)[1]
+
+    def _known(self, style: ParagraphStyle) -> tuple[ParagraphStyle, int, list[tuple[str, str]]]:
         found = self._keys.get(id(style))
-        if found is None or found[0] is not style:
+        if found is None or found[0] is not style:  # once per style and leaflet
+            family = style.fontName.rsplit("-", 1)[0]
+            chain = self.chain("sans") if family in self.chain("sans") else (family,)
+            faces = []
+            for fam in chain:
+                regular = font_name(fam, "regular")
+                bold = font_name(fam, "bold") if "bold" in self.theme.fonts[fam] else regular
+                faces.append((regular, bold))
             values = tuple(
                 (k, v if isinstance(v, Hashable) else repr(v))
                 for k, v in sorted(style.__dict__.items())
                 if k not in ("name", "parent")
             )
             names = {style.fontName, style.bulletFontName}
-            names.update(n for pair in self.faces(style) for n in pair)
+            names.update(n for pair in faces for n in pair)
             files = tuple((n, font_file(n)) for n in sorted(names))
-            found = self._keys[id(style)] = (style, (values, files))
-        return found[1]
+            token = _STYLE_TOKENS.setdefault((values, files), len(_STYLE_TOKENS))
+            found = self._keys[id(style)] = (style, token, faces)
+        return found
 
     def derive(self, name: str, **changes: Any) -> ParagraphStyle:
         key = f"{name}|{sorted(changes.items())}"
@@ -455,6 +460,8 @@ class Layout:
         # every such list is the Layout's own or one of the results, so its id stays valid
         self.steps: dict[tuple[int, float], tuple[Any, ...]] = {}
 
+
+_STYLE_TOKENS: dict[Hashable, int] = {}  # every distinct style this process has seen: a few dozen
 
 LAYOUTS_KEPT = 1024  # per process, least recently used dropped: about 12 kB each
 _layouts: OrderedDict[Hashable, Layout] = OrderedDict()

@@ -507,7 +507,8 @@ def test_a_split_paragraph_leaves_its_shared_layout_as_it_was(project: Project):
     assert [lines(p) for p in (top2, rest2)] == [lines(p) for p in (top, rest)]
 
 
-def test_a_layout_is_reused_only_for_the_same_style_and_font_files(project: Project):
+def test_a_layout_is_reused_only_for_the_same_style_and_font_files(project: Project, monkeypatch):
+    from handoutgen import render
     from handoutgen.fonts import font_file, register_families
     from handoutgen.render import Styles
 
@@ -518,10 +519,15 @@ def test_a_layout_is_reused_only_for_the_same_style_and_font_files(project: Proj
     assert styles.key(body) == again.key(again.para["body"])  # equal styles of two leaflets
     assert styles.key(body) != styles.key(styles.para["h2"])
     assert styles.key(body) != styles.key(styles.derive("body", fontSize=body.fontSize + 1))
-    files = dict(styles.key(body)[1])
-    assert files[body.fontName] == font_file(body.fontName) and files[body.fontName].endswith(
-        ".ttf"
+    # a brand that maps the family to another file: the same names, another layout
+    assert font_file(body.fontName).endswith(".ttf")
+    monkeypatch.setattr(
+        render,
+        "font_file",
+        lambda n: "/elsewhere/Other.ttf" if n == body.fontName else font_file(n),
     )
+    other = Styles(theme, "en")
+    assert other.key(other.para["body"]) != styles.key(body)
 
 
 def test_layouts_kept_are_bounded(monkeypatch):
