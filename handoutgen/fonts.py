@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -14,6 +15,39 @@ from .theme import font_name
 
 WEIGHTS = ("regular", "bold", "italic", "bold_italic")
 _registered: dict[str, Path] = {}
+
+
+class _Codes(dict[int, str]):
+    """A document's character -> code table for ``str.translate``; a character it has no
+    code for yet translates to U+FFFF, which no code is."""
+
+    def __missing__(self, key: int) -> str:
+        return "\uffff"
+
+
+class SubsetFont(TTFont):
+    """ReportLab's TTFont, with a fast path for the text of one document: once every
+    character of a string has its code in the document's first subset (almost all text, after
+    the first lines), the string is encoded by one ``str.translate`` instead of ReportLab's
+    loop over its characters. The same codes, so the same bytes; new characters, and codes
+    past the first subset, go through ReportLab's own ``splitString``."""
+
+    def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[Any]:
+        state = self.state.get(doc)
+        codes = getattr(state, "handoutgen_codes", None)
+        if codes is not None and text and isinstance(text, str):
+            out = text.translate(codes)
+            if "\uffff" not in out:
+                return [(0, out.encode("latin-1"))]
+        result = super().splitString(text, doc, encoding)
+        state = self.state[doc]
+        codes = state.__dict__.setdefault("handoutgen_codes", _Codes())
+        for char, code in state.assignments.items():
+            if code < 256:
+                codes[char] = chr(code)
+        if 32 in codes:
+            codes[0xA0] = codes[32]  # ReportLab sets a no-break space as a space
+        return result
 
 
 def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> None:
@@ -36,7 +70,7 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
                 )
                 continue
             try:
-                pdfmetrics.registerFont(TTFont(name, str(path)))
+                pdfmetrics.registerFont(SubsetFont(name, str(path)))
             except (OSError, TTFError) as exc:
                 problems.append(
                     Problem(

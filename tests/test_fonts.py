@@ -1,0 +1,31 @@
+"""Fonts: the fast subset encoding gives exactly ReportLab's codes and subsets."""
+
+from __future__ import annotations
+
+import random
+
+from reportlab.pdfbase.ttfonts import TTFont
+
+from handoutgen.fonts import SubsetFont
+
+from .conftest import ROOT
+
+
+class _Doc:
+    """Stands in for a PDF document: fonts keep their per-document state by it (weakly)."""
+
+
+def test_the_fast_encoding_gives_reportlabs_codes_and_subsets():
+    path = str(ROOT / "fonts" / "NotoSansSC-Leaflet-Regular.ttf")
+    ours, theirs = SubsetFont("t-ours", path), TTFont("t-theirs", path)
+    cjk = [chr(c) for c in sorted(ours.face.charToGlyph) if c > 0x4E00][:400]
+    rng = random.Random(5)
+    texts = ["", "Hello, world", "500\u00a0mg", "caf\u00e9 na\u00efve", "\u00a0"]
+    texts += ["".join(rng.choice(cjk) for _ in range(rng.randint(1, 30))) for _ in range(60)]
+    texts += ["Dose 药 \uffff \U0001f600 x", "Hello, world", "500\u00a0mg"]  # missing glyphs too
+    doc_a, doc_b = _Doc(), _Doc()
+    for text in texts * 2:  # the second time round every character has its code
+        assert ours.splitString(text, doc_a) == theirs.splitString(text, doc_b), text
+    state_a, state_b = ours.state[doc_a], theirs.state[doc_b]
+    assert state_a.assignments == state_b.assignments
+    assert state_a.subsets == state_b.subsets and len(state_a.subsets) > 1  # past subset 0
