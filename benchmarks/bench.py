@@ -270,11 +270,21 @@ RSS_WRAPPER = (
 )
 
 
-def timed_run(cmd: Sequence[str], *, rss: bool = False) -> tuple[float, str, int]:
+# The command line runs as on an operator's machine: Python keeps compiled modules in
+# __pycache__. (This sandbox sets PYTHONDONTWRITEBYTECODE=1, which makes every run compile the
+# project's modules again; the no-op is also timed that way, and both figures are reported.)
+CLI_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def timed_run(
+    cmd: Sequence[str], *, rss: bool = False, env: dict[str, str] | None = None
+) -> tuple[float, str, int]:
     """(wall seconds, output, peak RSS of the command's process in KiB if ``rss``, else 0)."""
     full = [sys.executable, "-c", RSS_WRAPPER, *cmd] if rss else list(cmd)
     start = time.perf_counter()
-    proc = subprocess.run(full, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.run(
+        full, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env or CLI_ENV
+    )
     seconds = time.perf_counter() - start
     output = proc.stdout.decode()
     if proc.returncode != 0:
@@ -708,7 +718,10 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
     dest = tmp / "noop-out"
     cmd = generate("--root", str(lib.root), "build", "--locale", "*", "--out", str(dest))
     full_s, full_out, _ = timed_run(cmd)
-    noop_s, noop_out, _ = timed_run(cmd)
+    noop_out = timed_run(cmd)[1]
+    noops = Timing([timed_run(cmd)[0] for _ in range(7)])
+    noop_s = noops.median
+    noops_nobc = Timing([timed_run(cmd, env=dict(os.environ))[0] for _ in range(7)])
     full_c, noop_c = counts(full_out), counts(noop_out)
     if full_c.get("built") != n or noop_c.get("up to date") != n:
         raise RuntimeError(f"unexpected counts: full {full_c}, no-op {noop_c}")
@@ -798,7 +811,7 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
         ],
         [
             "no-op rebuild vs full build (whole library, CLI)",
-            f"{full_s:.1f} s / {noop_s:.2f} s = {results['noop']:.0f}x",
+            f"{full_s:.1f} s / {noop_s * 1000:.0f} ms = {results['noop']:.0f}x",
             f">= {TARGETS['noop']:.0f}x",
             verdict(results["noop"] >= TARGETS["noop"]),
         ],
@@ -840,9 +853,13 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
         "## No-op rebuild and start-up",
         "",
         f"- `generate.py --root <library> build --locale '*' --out <dir>` (default `--jobs`, "
-        f"{n} leaflets), run twice: first (full) {full_s:.1f} s ({full_c.get('built')} built), "
-        f"second (no-op) {noop_s:.2f} s ({noop_c.get('up to date')} up to date): "
-        f"{results['noop']:.0f}x faster.",
+        f"{n} leaflets): first (full) {full_s:.1f} s ({full_c.get('built')} built), then "
+        f"no-op reruns ({noop_c.get('up to date')} up to date), median of 7: "
+        f"{noop_s * 1000:.0f} ms ({min(noops.samples) * 1000:.0f}-"
+        f"{max(noops.samples) * 1000:.0f}): {results['noop']:.0f}x faster. The command line "
+        "runs with Python's bytecode cache, as on an operator's machine; with this sandbox's "
+        f"PYTHONDONTWRITEBYTECODE=1 (every run compiles the project's modules again) a no-op "
+        f"takes {noops_nobc.median * 1000:.0f} ms ({full_s / noops_nobc.median:.0f}x).",
         f"- `generate.py --help`: median {helps.median:.3f} s "
         f"({min(helps.samples):.3f}-{max(helps.samples):.3f}) over 10 runs.",
         f"- Where a no-op goes: importing modules {sum(imports.values()):.2f} s "
