@@ -441,7 +441,15 @@ def run(
         else:
             _warm(project, [job for job, _ in todo])
             _WORKER["project"] = project  # forked workers inherit it, loaded once
-            _run_pool(project, todo, options, record)
+            import gc
+
+            # what the workers inherit stays shared: the collector would otherwise write to
+            # every object it visits in them, and each page written is copied
+            gc.freeze()
+            try:
+                _run_pool(project, todo, options, record)
+            finally:
+                gc.unfreeze()
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
