@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gettext as _gettext
+import hashlib
+import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -38,15 +41,32 @@ def environment(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environme
 TEMPLATE_CACHE = ".cache/templates"  # under the project root; build products, never committed
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's on-disk cache of compiled templates, where failing to read or write a cached
+    template (a folder another user owns, a full disk) only means compiling it again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (about 60 ms a process for the shipped ones).
-    Jinja keys each by its file name and source checksum and writes it atomically; a folder
-    that cannot be made means no cache, not an error."""
+    Jinja keys each by its file name and source checksum, not by the options it was compiled
+    with: the folder is named by this module's source (the environment's options) and Jinja's
+    version, so another version of either never reads the other's code. A folder that cannot
+    be made means no cache, not an error."""
+    key = "|".join((Path(__file__).read_text(encoding="utf-8"), jinja2.__version__, sys.version))
+    folder = folder / hashlib.sha256(key.encode()).hexdigest()[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _BytecodeCache(str(folder))
 
 
 def gettext_callables(translations: Translations) -> dict[str, Callable[..., Any]]:

@@ -257,7 +257,7 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_read_again(scratc
 
     environment.cache_clear()
     before = compose_for(scratch).blocks[-1]
-    cached = sorted((scratch.root / TEMPLATE_CACHE).glob("__jinja2_*.cache"))
+    cached = sorted((scratch.root / TEMPLATE_CACHE).rglob("__jinja2_*.cache"))
     assert cached  # compiled once, for the next process
     template = scratch.templates_dir / "standard" / "formats.xml.j2"
     text = template.read_text(encoding="utf-8")
@@ -267,3 +267,36 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_read_again(scratc
     after = compose_for(scratch).blocks[-1]
     assert "large print" in before.text[0].text and "big print" in after.text[0].text
     environment.cache_clear()
+
+
+def test_a_template_cache_that_cannot_be_read_or_written_only_costs_compiling(
+    scratch: Project, monkeypatch
+):
+    import jinja2
+
+    from handoutgen.templating import environment
+
+    def refuse(self, bucket):
+        raise PermissionError(13, "Permission denied", "/somewhere/else/__jinja2_x.cache")
+
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", refuse)
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "load_bytecode", refuse)
+    environment.cache_clear()
+    try:
+        assert compose_for(scratch).blocks  # composed, from templates compiled in memory
+    finally:
+        environment.cache_clear()
+
+
+def test_compiled_templates_are_kept_apart_by_the_environment_that_compiled_them(
+    tmp_path, monkeypatch
+):
+    from handoutgen import templating
+
+    first = templating._bytecode_cache(tmp_path)
+    assert first is not None
+    folder = Path(first.directory)
+    assert folder.parent == tmp_path and folder.name  # named by this code and Jinja's version
+    assert Path(templating._bytecode_cache(tmp_path).directory) == folder  # stable
+    monkeypatch.setattr(templating.jinja2, "__version__", "0.0-another")
+    assert Path(templating._bytecode_cache(tmp_path).directory) != folder
