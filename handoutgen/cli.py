@@ -30,7 +30,7 @@ def _command(argv: list[str]) -> str | None:
     """The command ``argv`` names (the first word that is not an option), or None."""
     words = iter(argv)
     for word in words:
-        if word == "--root":
+        if len(word) >= 3 and "--root".startswith(word):  # argparse takes --r, --ro, --roo
             next(words, None)
         elif not word.startswith("-"):
             return word if word in COMMANDS else None
@@ -38,19 +38,22 @@ def _command(argv: list[str]) -> str | None:
 
 
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout, with the terminal width read once: argparse makes a formatter
-    for every option it declares, and each would import shutil to ask for the width."""
-
-    width: int | None = None
+    """argparse's help layout at the width argparse would choose, without importing shutil
+    for it: argparse makes a formatter for every option it declares. The width is worked out
+    as shutil.get_terminal_size does it: COLUMNS, else the terminal, else 80; minus 2."""
 
     def __init__(self, prog: str, **kw: Any) -> None:
-        if _Formatter.width is None:
+        if kw.get("width") is None:
             try:
-                columns = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size().columns
-            except (ValueError, OSError):
-                columns = 80  # not a terminal: shutil's answer too
-            _Formatter.width = columns - 2
-        kw.setdefault("width", _Formatter.width)
+                columns = int(os.environ["COLUMNS"])
+            except (KeyError, ValueError):
+                columns = 0
+            if columns <= 0:
+                try:
+                    columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+                except (AttributeError, ValueError, OSError):
+                    columns = 80
+            kw["width"] = columns - 2
         super().__init__(prog, **kw)
 
 

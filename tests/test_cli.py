@@ -237,6 +237,8 @@ def test_check_lists_every_problem_of_a_brand_at_once(scratch: Project):
         (["build", "--locale", "de", "-j", "2", "--shard", "1/2"], "build", {"jobs": 2}),
         (["--root", "build", "check"], "check", {}),  # a root folder named like a command
         (["--root=x", "i18n", "stats", "--json"], "i18n", {"json": True, "i18n": "stats"}),
+        (["--ro", "/x", "build", "--loc", "zz"], "build", {"locales": ["zz"]}),  # abbreviated
+        (["--r", "list", "build", "-j", "3"], "build", {"jobs": 3}),
         (["manifest", "merge", "out"], "manifest", {"manifest": "merge"}),
         (["list"], "list", {}),
         ([], None, {}),
@@ -250,6 +252,22 @@ def test_only_the_named_command_declares_its_options_and_each_still_parses(argv,
     assert args.command == command
     for key, value in expected.items():
         assert getattr(args, key) == value
-    if command != "build":  # build's options are not declared for the others
+    if command != "build":  # build's options are not the others'
         with pytest.raises(SystemExit):
-            _parser(["check"]).parse_args(["check", "--locale", "de"])
+            _parser([*argv, "--locale", "de"]).parse_args([*argv, "--locale", "de"])
+
+
+def test_help_lists_every_option_at_the_width_argparse_would_use(monkeypatch, capsys):
+    from handoutgen.cli import _parser
+
+    monkeypatch.setenv("COLUMNS", "60")
+    with pytest.raises(SystemExit):
+        _parser(["build", "--help"]).parse_args(["build", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--locale", "--brand", "--paper", "--edition", "--out", "--jobs", "--shard"):
+        assert option in text
+    assert max(len(line) for line in text.splitlines()) <= 58
+    monkeypatch.setenv("COLUMNS", "0")  # not usable: the terminal, else 80, as shutil does
+    with pytest.raises(SystemExit):
+        _parser(["--help"]).parse_args(["--help"])
+    assert max(len(line) for line in capsys.readouterr().out.splitlines()) <= 78
