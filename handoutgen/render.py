@@ -357,9 +357,9 @@ class Styles:
                 for k, v in sorted(style.__dict__.items())
                 if k not in ("name", "parent")
             )
-            names = {style.fontName, style.bulletFontName}
-            names.update(n for pair in faces for n in pair)
-            files = tuple((n, font_file(n)) for n in sorted(names))
+            # in order: a character takes the first face of the chain that has it
+            names = [style.fontName, style.bulletFontName, *(n for pair in faces for n in pair)]
+            files = tuple((n, font_file(n)) for n in names)
             token = _STYLE_TOKENS.setdefault((values, files), len(_STYLE_TOKENS))
             found = self._keys[id(style)] = (style, token, faces)
         return found
@@ -451,19 +451,39 @@ class Layout:
     parts are only read; a paragraph that splits over a page first takes its own copy
     (ReportLab's split edits the words of the lines)."""
 
-    __slots__ = ("frags", "steps", "text")
+    __slots__ = ("frags", "known", "steps", "text")
 
     def __init__(self, text: str, frags: list[Any]) -> None:
         self.text = text
         self.frags = frags
-        # (id of the fragments a wrap started from, width) -> what it left on the paragraph;
-        # every such list is the Layout's own or one of the results, so its id stays valid
+        # the fragment lists a wrap may start from: the Layout's own and those wraps left;
+        # held here, so their ids stay theirs
+        self.known: dict[int, list[Any]] = {id(frags): frags}
+        # (id of the fragments a wrap started from, width) -> what it left on the paragraph
         self.steps: dict[tuple[int, float], tuple[Any, ...]] = {}
+
+    def step(self, frags: list[Any], width: float) -> tuple[int, float] | None:
+        """The key of a wrap from ``frags``, or None: not fragments this Layout knows (a
+        deep copy Platypus made to try a split), so not reused nor kept."""
+        return (id(frags), width) if self.known.get(id(frags)) is frags else None
+
+    def keep(self, step: tuple[int, float], result: tuple[Any, ...]) -> None:
+        self.steps[step] = result
+        self.known[id(result[0])] = result[0]
+
+    def __copy__(self) -> Layout:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Layout:
+        # Platypus deep-copies flowables to try splits (KeepTogether): copying every kept
+        # line break each time is slow, and the copy's own fragments are not ones this
+        # Layout knows, so it lays them out itself (see step)
+        return self
 
 
 _STYLE_TOKENS: dict[Hashable, int] = {}  # every distinct style this process has seen: a few dozen
 
-LAYOUTS_KEPT = 1024  # per process, least recently used dropped: about 12 kB each
+LAYOUTS_KEPT = 1024  # per process, least recently used dropped: about 10 kB each, 10 MB
 _layouts: OrderedDict[Hashable, Layout] = OrderedDict()
 
 
@@ -503,12 +523,12 @@ class ReusedLines:
         layout = self.layout
         if layout is None:
             return super().wrap(availWidth, availHeight)  # type: ignore[misc]
-        step = (id(self.frags), availWidth)
-        done = layout.steps.get(step)
+        step = layout.step(self.frags, availWidth)
+        done = layout.steps.get(step) if step else None
         if done is None:
             size = super().wrap(availWidth, availHeight)  # type: ignore[misc]
-            if size[0] == availWidth:  # not the "cannot fit at all" answer
-                layout.steps[step] = tuple(getattr(self, a, 0) for a in _WRAP_RESULT)
+            if step and size[0] == availWidth:  # not the "cannot fit at all" answer
+                layout.keep(step, tuple(getattr(self, a, 0) for a in _WRAP_RESULT))
             return size
         for attr, value in zip(_WRAP_RESULT, done, strict=True):
             setattr(self, attr, value)
@@ -926,8 +946,13 @@ class Builder:
         return [Tagged(table, node), Spacer(1, sp["box_space"])]
 
 
-@cache
 def _logo_size(path: Path) -> tuple[float, float]:
+    stat = path.stat()
+    return _logo_size_of(path, stat.st_size, stat.st_mtime_ns)
+
+
+@cache  # by size and time too: a replaced logo is measured again
+def _logo_size_of(path: Path, size: int, mtime_ns: int) -> tuple[float, float]:
     if path.suffix.lower() == ".svg":
         from svglib.svglib import svg2rlg
 

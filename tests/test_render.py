@@ -470,16 +470,43 @@ def test_reused_layouts_give_the_bytes_of_a_cold_build(project: Project, monkeyp
                 assert breaks["n"] <= cold_breaks[job] // 4, (job, breaks["n"])
 
 
-def test_a_split_paragraph_leaves_its_shared_layout_as_it_was(project: Project):
+def _described(obj, depth: int = 0) -> object:
+    """A comparable picture of ReportLab's line and fragment objects: classes included
+    (a split turns hyphenated word pieces into another class) and every attribute."""
+    if depth > 6:
+        return "..."
+    if isinstance(obj, list | tuple):
+        return (type(obj).__name__, [_described(x, depth + 1) for x in obj])
+    if hasattr(obj, "__dict__") and not callable(obj):
+        return (
+            type(obj).__name__,
+            sorted((k, _described(v, depth + 1)) for k, v in vars(obj).items()),
+        )
+    return repr(obj)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "A sentence long enough to need several lines in a narrow column. "),
+        # hyphenated: the split takes ReportLab's path that edits fragment classes
+        ("de", "Nervenübererregbarkeitssyndrom und Autoimmunerkrankungsbehandlungen sowie "),
+    ],
+)
+def test_a_split_paragraph_leaves_its_shared_layout_as_it_was(project: Project, lang, words):
     from handoutgen.fonts import register_families
+    from handoutgen.hyphenation import preload
     from handoutgen.model import Span
     from handoutgen.render import Builder, Styles
 
     theme = project.theme("default", "standard")
-    register_families(theme.families_for("en"), project.fonts_dir)
-    builder = Builder(Styles(theme, "en"), 300)
+    register_families(theme.families_for(lang), project.fonts_dir)
+    if theme.hyphenation_for(lang):
+        preload(theme.hyphenation_for(lang), project.root)
+    builder = Builder(Styles(theme, lang), 300)
+    width = 170
     spans = (
-        Span("A sentence long enough to need several lines in a narrow column. " * 6),
+        Span(words * 6),
         Span("A link", href="https://example.org/a/long/path/that/breaks"),
         Span(" and bold words", bold=True),
         Span(" after it. " * 8),
@@ -487,24 +514,30 @@ def test_a_split_paragraph_leaves_its_shared_layout_as_it_was(project: Project):
 
     def lines(para) -> list[str]:
         if not hasattr(para, "blPara"):
-            para.wrap(300, 1000)
+            para.wrap(width, 1000)
         return [" ".join(getattr(w, "text", "") for w in line.words) for line in para.blPara.lines]
 
+    def state(layout) -> object:
+        return {k: (_described(v[0]), _described(v[1].lines)) for k, v in layout.steps.items()}
+
     first = builder.text(spans, builder.styles.para["body"])
-    first.wrap(300, 1000)
+    first.wrap(width, 1000)
     expected = lines(first)
     layout = first.layout
     assert layout is not None and layout.steps
-    snapshot = {k: [repr(w.__dict__) for w in v[1].lines] for k, v in layout.steps.items()}
-    top, rest = first.split(300, first.style.leading * 4)
+    if lang == "de":
+        assert first._hyphenations > 0
+    before = state(layout)
+    top, rest = first.split(width, first.style.leading * 2)  # de: after "...erkran-"
     assert first.layout is None  # it took its own copy before ReportLab's split edited it
-    assert {k: [repr(w.__dict__) for w in v[1].lines] for k, v in layout.steps.items()} == snapshot
+    assert state(layout) == before
     second = builder.text(spans, builder.styles.para["body"])
     assert second.layout is layout
-    second.wrap(300, 1000)
+    second.wrap(width, 1000)
     assert lines(second) == expected
-    top2, rest2 = second.split(300, second.style.leading * 4)
+    top2, rest2 = second.split(width, second.style.leading * 2)
     assert [lines(p) for p in (top2, rest2)] == [lines(p) for p in (top, rest)]
+    assert state(layout) == before
 
 
 def test_a_layout_is_reused_only_for_the_same_style_and_font_files(project: Project, monkeypatch):
@@ -583,7 +616,7 @@ def test_a_replaced_logo_is_read_again(scratch: Project):
     first, _ = build_one(scratch, job)
     logo = scratch.brands_dir / "default" / "logo.png"
     stat = logo.stat()
-    PILImage.new("RGBA", (240, 240), (200, 30, 30, 255)).save(logo)
+    PILImage.new("RGBA", (240, 120), (200, 30, 30, 255)).save(logo)  # another shape too
     os.utime(logo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     second, _ = build_one(scratch, job)
     assert first is not None and second is not None
@@ -591,3 +624,28 @@ def test_a_replaced_logo_is_read_again(scratch: Project):
     # the new logo is what is printed: its red is on page one
     page = pdfium.PdfDocument(second.pdf)[0].render(scale=1).to_pil().convert("RGB")
     assert (200, 30, 30) in {page.getpixel((x, y)) for x in range(0, 200) for y in range(0, 140)}
+
+
+def test_a_deep_copy_platypus_makes_lays_itself_out_and_keeps_nothing(project: Project):
+    import copy
+
+    from handoutgen.fonts import register_families
+    from handoutgen.model import Span
+    from handoutgen.render import Builder, Styles
+
+    theme = project.theme("default", "standard")
+    register_families(theme.families_for("en"), project.fonts_dir)
+    builder = Builder(Styles(theme, "en"), 300)
+    spans = (Span("Words enough for a few lines of a narrow column here. " * 5),)
+    para = builder.text(spans, builder.styles.para["body"])
+    para.wrap(200, 1000)
+    layout = para.layout
+    steps = dict(layout.steps)
+    twin = copy.deepcopy(para)  # what KeepTogether does to try a split
+    assert twin.layout is layout and twin.frags is not para.frags
+    twin.wrap(150, 1000)
+    assert layout.steps == steps  # a copy's fragments are not the layout's: nothing kept
+    fresh = builder.text(spans, builder.styles.para["body"])
+    fresh.layout = None  # laid out from scratch
+    fresh.wrap(150, 1000)
+    assert twin.blPara.lines == fresh.blPara.lines  # one style: plain (space, words) lines
