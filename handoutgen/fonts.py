@@ -14,7 +14,8 @@ from .errors import InputError, Problem
 from .theme import font_name
 
 WEIGHTS = ("regular", "bold", "italic", "bold_italic")
-_registered: dict[str, Path] = {}
+_registered: dict[str, Path] = {}  # font name -> the file it stands for now
+_loaded: dict[tuple[str, Path], SubsetFont] = {}  # parsed once per process
 
 
 class _Codes(dict[int, str]):
@@ -51,14 +52,22 @@ class SubsetFont(TTFont):
 
 
 def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> None:
-    """Register every face of every family, and map <b>/<i> inside paragraphs to the right face."""
+    """Register every face of every family, and map <b>/<i> inside paragraphs to the right face.
+
+    Not through pdfmetrics.registerFont: it keeps the first font registered under a name, so
+    another brand's file for the same family would be ignored for the rest of the process
+    (which file a leaflet got would depend on what was built before it). A file that several
+    names of one theme stand for is one font (a PDF cannot hold two fonts of one face), named
+    by the first of those names in sorted order, so that too depends on the theme alone."""
     problems: list[Problem] = []
+    names_of: dict[Path, list[str]] = {}
+    for family, faces in families.items():
+        for weight, file_name in faces.items():
+            names_of.setdefault(fonts_dir / file_name, []).append(font_name(family, weight))
     for family, faces in families.items():
         for weight, file_name in faces.items():
             name = font_name(family, weight)
             path = fonts_dir / file_name
-            if _registered.get(name) == path:
-                continue
             if weight not in WEIGHTS:
                 problems.append(
                     Problem(
@@ -69,18 +78,22 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
                     )
                 )
                 continue
-            try:
-                pdfmetrics.registerFont(SubsetFont(name, str(path)))
-            except (OSError, TTFError) as exc:
-                problems.append(
-                    Problem(
-                        str(path),
-                        None,
-                        f"fonts.{family}.{weight}",
-                        f"cannot load TrueType font: {exc}",
+            key = (min(names_of[path]), path)
+            font = _loaded.get(key)
+            if font is None:
+                try:
+                    font = _loaded[key] = SubsetFont(key[0], str(path))
+                except (OSError, TTFError) as exc:
+                    problems.append(
+                        Problem(
+                            str(path),
+                            None,
+                            f"fonts.{family}.{weight}",
+                            f"cannot load TrueType font: {exc}",
+                        )
                     )
-                )
-                continue
+                    continue
+            pdfmetrics._fonts[name] = font
             _registered[name] = path
         if problems:
             continue
@@ -97,11 +110,15 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
         raise InputError(problems)
 
 
-@cache
 def coverage(names: tuple[str, ...]) -> frozenset[str]:
     """Every character at least one of the registered fonts ``names`` has a glyph for."""
+    return _coverage(tuple((name, _registered.get(name)) for name in names))
+
+
+@cache  # by name and file: a name can stand for another file in another brand
+def _coverage(fonts: tuple[tuple[str, Path | None], ...]) -> frozenset[str]:
     return frozenset(
-        chr(code) for name in names for code in pdfmetrics.getFont(name).face.charToGlyph
+        chr(code) for name, _ in fonts for code in pdfmetrics.getFont(name).face.charToGlyph
     )
 
 

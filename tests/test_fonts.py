@@ -29,3 +29,35 @@ def test_the_fast_encoding_gives_reportlabs_codes_and_subsets():
     state_a, state_b = ours.state[doc_a], theirs.state[doc_b]
     assert state_a.assignments == state_b.assignments
     assert state_a.subsets == state_b.subsets and len(state_a.subsets) > 1  # past subset 0
+
+
+def test_a_brand_that_maps_a_family_to_other_files_gets_them_whatever_was_built_before(
+    scratch,
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from handoutgen.build import Job, build_one
+
+    brand = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    faces = "\n".join(f"      {w}: NotoSans-Bold.ttf" for w in ("regular", "bold", "italic"))
+    brand.write_text(brand.read_text() + f"  fonts:\n    sans:\n{faces}\n")
+
+    def fonts(brand_id: str) -> tuple[bytes, set[str]]:
+        rendered, outcome = build_one(
+            scratch, Job("neuromyotonia", "en", brand_id, "standard", "a4")
+        )
+        assert rendered is not None, outcome.reason
+        names = {
+            str(f.get_object()["/BaseFont"]).split("+")[-1]
+            for page in PdfReader(io.BytesIO(rendered.pdf)).pages
+            for f in page["/Resources"]["/Font"].values()
+        }
+        return rendered.pdf, names
+
+    default_pdf, default_fonts = fonts("default")
+    clinic_pdf, clinic_fonts = fonts("example-clinic")
+    assert "NotoSans-Regular" in default_fonts and clinic_fonts == {"NotoSans-Bold"}
+    assert fonts("default") == (default_pdf, default_fonts)  # and back, in the same process
+    assert fonts("example-clinic") == (clinic_pdf, clinic_fonts)
