@@ -684,8 +684,12 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
         "## Batch throughput (synthetic library)",
         "",
         f"{n} leaflets: {n // len(LOCALES)} topics (neuromyotonia and variants with shuffled "
-        f"sections and blocks, rotated lists, dropped blocks) x {', '.join(LOCALES)}, default "
-        "brand, A4. Every run starts in a fresh process (imports done, nothing else warm) and "
+        "sections and blocks, rotated lists, dropped blocks, and their own wording: about one "
+        "plain word in seven of each paragraph and its translations left out, so no topic's "
+        "paragraph is another's) "
+        f"x {', '.join(LOCALES)}, default "
+        "brand, A4. Template wording and brand details are shared, as in a real library. "
+        "Every run starts in a fresh process (imports done, nothing else warm) and "
         "includes loading content and catalogs, building and writing every PDF (before any "
         "run, one topic in every locale was built once through the command line, so the "
         "project's on-disk caches are in the same steady state for every run). The baselines "

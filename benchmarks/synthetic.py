@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -44,11 +45,58 @@ def _vary_block(block: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return block
 
 
-def vary(source: dict[str, Any], topic: str, index: int, seed: int) -> dict[str, Any]:
+# what a word must not be taken out of: escapes, bold marks, links, placeholders
+_MARKUP = re.compile(r"\\.|\*\*|\[[^\]]*\]\([^)]*\)|\{[^}]*\}")
+
+
+def _drop_words(segment: str, rng: random.Random) -> str:
+    words = segment.split(" ")
+    if len(words) < 6:
+        return segment
+    kept = [
+        w
+        for i, w in enumerate(words)
+        if not (0 < i < len(words) - 1 and w.isalpha() and rng.random() < 0.15)
+    ]
+    return " ".join(kept)
+
+
+def vary_text(text: str, key: str) -> str:
+    """``text`` with about one plain word in seven left out (never inside markup, never a
+    word with punctuation), chosen by ``key``. Each topic words its paragraphs a little
+    differently, as real topics have their own text: nothing one topic laid out (line breaks,
+    fragments) fits another's paragraph, for the project's reuse and Typst's memoisation
+    alike. Template wording and brand details stay shared, as in a real library."""
+    rng = random.Random(key)
+    out, pos = [], 0
+    for m in _MARKUP.finditer(text):
+        out += [_drop_words(text[pos : m.start()], rng), m.group(0)]
+        pos = m.end()
+    out.append(_drop_words(text[pos:], rng))
+    return "".join(out)
+
+
+def _vary_strings(node: Any, topic: str, texts: set[str]) -> Any:
+    """Every translatable string (one of ``texts``) of a topic's data, varied for ``topic``."""
+    if isinstance(node, dict):
+        return {k: _vary_strings(v, topic, texts) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_vary_strings(v, topic, texts) for v in node]
+    if isinstance(node, str) and node in texts:
+        return vary_text(node, f"{topic}|{node}")
+    return node
+
+
+def vary(
+    source: dict[str, Any], topic: str, index: int, seed: int, texts: set[str] | None = None
+) -> dict[str, Any]:
     """A copy of ``source`` as topic ``topic``: sections and blocks shuffled, list items and
-    table rows rotated, one or two blocks dropped. Strings are unchanged, so translations apply."""
+    table rows rotated, one or two blocks dropped, and each of ``texts`` (the translatable
+    strings) varied by ``vary_text``; the catalogs get the same variation."""
     rng = random.Random(f"{seed}:{topic}")
     data = copy.deepcopy(source)
+    if texts:
+        data = _vary_strings(data, topic, texts)
     data["id"] = topic
     data["code"] = f"SYN-{index:04d}"
     sections = data["sections"]
@@ -64,8 +112,20 @@ def vary(source: dict[str, Any], topic: str, index: int, seed: int) -> dict[str,
     return data
 
 
+def _texts(path: Path) -> set[str]:
+    """The source topic's translatable strings (the msgids of its catalog entries)."""
+    po = polib.pofile(str(path), wrapwidth=0)
+    prefix = f"{SOURCE_TOPIC}/"
+    return {
+        e.msgid
+        for e in po
+        if e.msgctxt and e.msgctxt.startswith(prefix) and not e.obsolete and not e.msgid_plural
+    }
+
+
 def _write_catalog(path: Path, topics: Sequence[str]) -> None:
-    """Duplicate every ``neuromyotonia/...`` entry for each synthetic topic."""
+    """Duplicate every ``neuromyotonia/...`` entry for each synthetic topic, source text and
+    translation varied for that topic (``vary_text``)."""
     po = polib.pofile(str(path), wrapwidth=0)
     prefix = f"{SOURCE_TOPIC}/"
     originals = [e for e in po if e.msgctxt and e.msgctxt.startswith(prefix) and not e.obsolete]
@@ -74,11 +134,15 @@ def _write_catalog(path: Path, topics: Sequence[str]) -> None:
             continue
         for entry in originals:
             assert entry.msgctxt is not None
+            plural = bool(entry.msgid_plural)
+            key = f"{topic}|{entry.msgid}"
             po.append(
                 polib.POEntry(
                     msgctxt=f"{topic}/{entry.msgctxt[len(prefix) :]}",
-                    msgid=entry.msgid,
-                    msgstr=entry.msgstr,
+                    msgid=entry.msgid if plural else vary_text(entry.msgid, key),
+                    msgstr=entry.msgstr
+                    if plural
+                    else vary_text(entry.msgstr, f"{key}|{path.parent.parent.name}"),
                     msgid_plural=entry.msgid_plural,
                     msgstr_plural=dict(entry.msgstr_plural),
                     flags=list(entry.flags),
@@ -108,11 +172,15 @@ def build_library(
             shutil.copy2(item, root / "locales" / item.name)
     ids = topic_ids(topics)
     source = yaml.safe_load((ROOT / "handouts" / f"{SOURCE_TOPIC}.yaml").read_text("utf-8"))
+    texts = _texts(ROOT / "locales" / "es" / "LC_MESSAGES" / "handouts.po")
     for index, topic in enumerate(ids):
         if topic == SOURCE_TOPIC:
             continue
         text = yaml.safe_dump(
-            vary(source, topic, index, seed), sort_keys=False, allow_unicode=True, width=10_000
+            vary(source, topic, index, seed, texts),
+            sort_keys=False,
+            allow_unicode=True,
+            width=10_000,
         )
         (root / "handouts" / f"{topic}.yaml").write_text(text, encoding="utf-8")
     for locale in locales:
