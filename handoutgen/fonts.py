@@ -94,6 +94,10 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
                     )
                     continue
             pdfmetrics._fonts[name] = font
+            # what registerFont records too: other code in the process that registers the
+            # same face (a ReportLab script beside the project) gets this font, not a second
+            # one, which one PDF cannot hold beside it
+            pdfmetrics._dynFaceNames.setdefault(font.face.name, font)
             _registered[name] = path
         if problems:
             continue
