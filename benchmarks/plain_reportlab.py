@@ -65,27 +65,31 @@ def register_fonts() -> None:
     if _registered:
         return
     for name, file in (
-        ("Sans", "NotoSans-Regular.ttf"),
-        ("Sans-Bold", "NotoSans-Bold.ttf"),
-        ("Sans-Italic", "NotoSans-Italic.ttf"),
-        ("Sans-BoldItalic", "NotoSans-BoldItalic.ttf"),
+        ("PlainSans", "NotoSans-Regular.ttf"),
+        ("PlainSans-Bold", "NotoSans-Bold.ttf"),
+        ("PlainSans-Italic", "NotoSans-Italic.ttf"),
+        ("PlainSans-BoldItalic", "NotoSans-BoldItalic.ttf"),
     ):
         pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
     pdfmetrics.registerFontFamily(
-        "Sans", normal="Sans", bold="Sans-Bold", italic="Sans-Italic", boldItalic="Sans-BoldItalic"
+        "PlainSans",
+        normal="PlainSans",
+        bold="PlainSans-Bold",
+        italic="PlainSans-Italic",
+        boldItalic="PlainSans-BoldItalic",
     )
     _registered = True
 
 
 def _style(name: str, size: float, leading: float, **kw: Any) -> ParagraphStyle:
-    kw.setdefault("fontName", "Sans")
+    kw.setdefault("fontName", "PlainSans")
     kw.setdefault("textColor", TEXT)
     kw.setdefault("spaceAfter", 7)
     return ParagraphStyle(
         name,
         fontSize=size,
         leading=leading,
-        bulletFontName="Sans",
+        bulletFontName="PlainSans",
         bulletFontSize=size,
         allowWidows=0,
         allowOrphans=0,
@@ -94,24 +98,26 @@ def _style(name: str, size: float, leading: float, **kw: Any) -> ParagraphStyle:
 
 
 BODY = _style("body", 12, 17)
-TITLE = _style("title", 24, 29, fontName="Sans-Bold", textColor=colors.white, spaceAfter=0)
+TITLE = _style("title", 24, 29, fontName="PlainSans-Bold", textColor=colors.white, spaceAfter=0)
 SUMMARY = _style("summary", 13, 19, spaceBefore=8, spaceAfter=10)
-H2 = _style("h2", 16, 21, fontName="Sans-Bold", textColor=PRIMARY, spaceBefore=12, spaceAfter=5)
+H2 = _style(
+    "h2", 16, 21, fontName="PlainSans-Bold", textColor=PRIMARY, spaceBefore=12, spaceAfter=5
+)
 H2.keepWithNext = 1
 INTRO = _style("intro", 12, 17, keepWithNext=1)
 ITEM = _style("item", 12, 17, leftIndent=20, spaceAfter=3)
 LAST_ITEM = _style("last-item", 12, 17, leftIndent=20)
-TERM = _style("term", 12, 17, fontName="Sans-Bold", spaceAfter=1, keepWithNext=1)
+TERM = _style("term", 12, 17, fontName="PlainSans-Bold", spaceAfter=1, keepWithNext=1)
 DEFINITION = _style("definition", 12, 17, leftIndent=20)
-TH = _style("th", 11, 15, fontName="Sans-Bold", spaceAfter=0)
+TH = _style("th", 11, 15, fontName="PlainSans-Bold", spaceAfter=0)
 TD = _style("td", 11, 15, spaceAfter=0)
 CAPTION = _style("caption", 11, 15, textColor=MUTED, spaceAfter=4, keepWithNext=1)
 SMALL = _style("small", 10.5, 14, spaceAfter=4)
-LARGE = _style("large", 17, 23, fontName="Sans-Bold", spaceBefore=6, spaceAfter=4)
-NAME = _style("name", 15, 19, fontName="Sans-Bold", textColor=PRIMARY, spaceAfter=0)
+LARGE = _style("large", 17, 23, fontName="PlainSans-Bold", spaceBefore=6, spaceAfter=4)
+NAME = _style("name", 15, 19, fontName="PlainSans-Bold", textColor=PRIMARY, spaceAfter=0)
 TAGLINE = _style("tagline", 10.5, 14, textColor=MUTED, spaceAfter=0)
 BOX_TITLES = {
-    kind: _style(f"box-{kind}", 13, 17, fontName="Sans-Bold", spaceAfter=4, textColor=title)
+    kind: _style(f"box-{kind}", 13, 17, fontName="PlainSans-Bold", spaceAfter=4, textColor=title)
     for kind, (_, _, title) in BOXES.items()
 }
 
@@ -388,7 +394,7 @@ class PageCountCanvas(Canvas):
         self.setStrokeColor(RULE)
         y_rule = MARGIN_BOTTOM + FOOTER - 2
         self.line(MARGIN_SIDE, y_rule, PAGE_W - MARGIN_SIDE, y_rule)
-        self.setFont("Sans", 10)
+        self.setFont("PlainSans", 10)
         self.setFillColor(MUTED)
         y = y_rule - 12
         self.drawString(MARGIN_SIDE, y, self.footer_left)
