@@ -405,7 +405,9 @@ def _tree(spans: Inline, link_color: str, faces: list[tuple[str, str]] | None) -
         else:
             children = [text]
         if span.href:
-            children = [("a", {"href": span.href, "color": link_color}, [("u", None, children)])]
+            children = [
+                ("a", {"href": span.href, "color": _color(link_color)}, [("u", None, children)])
+            ]
         if span.bold:
             children = [("b", None, children)]
         nodes.extend(children)
