@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -63,11 +64,12 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
     names_of: dict[Path, list[str]] = {}
     for family, faces in families.items():
         for weight, file_name in faces.items():
-            names_of.setdefault(fonts_dir / file_name, []).append(font_name(family, weight))
+            names_of.setdefault(_file(fonts_dir, file_name), []).append(font_name(family, weight))
+    files_of: dict[str, Path] = {}  # a font's own (PostScript) name -> the file it came from
     for family, faces in families.items():
         for weight, file_name in faces.items():
             name = font_name(family, weight)
-            path = fonts_dir / file_name
+            path = _file(fonts_dir, file_name)
             if weight not in WEIGHTS:
                 problems.append(
                     Problem(
@@ -93,11 +95,25 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
                         )
                     )
                     continue
+            face = _face_name(font)
+            other = files_of.setdefault(face, path)
+            if other != path:
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        f"fonts.{family}.{weight}",
+                        f"{path.name} and {other.name} are both the font {face!r}: a PDF can "
+                        "hold only one font of a name (use one file, or fonts with their own "
+                        "names)",
+                    )
+                )
+                continue
             pdfmetrics._fonts[name] = font
             # what registerFont records too: other code in the process that registers the
-            # same face (a ReportLab script beside the project) gets this font, not a second
-            # one, which one PDF cannot hold beside it
-            pdfmetrics._dynFaceNames.setdefault(font.face.name, font)
+            # same face next (a ReportLab script beside the project) gets this font, not a
+            # second one, which one PDF cannot hold beside it
+            pdfmetrics._dynFaceNames[font.face.name] = font
             _registered[name] = path
         if problems:
             continue
@@ -112,6 +128,16 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
             addMapping(face, 1, 1, bold_italic)
     if problems:
         raise InputError(problems)
+
+
+def _file(fonts_dir: Path, file_name: str) -> Path:
+    """A theme's font file, spelled one way (``x/../F.ttf`` is ``F.ttf``)."""
+    return Path(os.path.normpath(fonts_dir / file_name))
+
+
+def _face_name(font: TTFont) -> str:
+    name = font.face.name
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
 
 
 def coverage(names: tuple[str, ...]) -> frozenset[str]:

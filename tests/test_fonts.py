@@ -61,3 +61,41 @@ def test_a_brand_that_maps_a_family_to_other_files_gets_them_whatever_was_built_
     assert "NotoSans-Regular" in default_fonts and clinic_fonts == {"NotoSans-Bold"}
     assert fonts("default") == (default_pdf, default_fonts)  # and back, in the same process
     assert fonts("example-clinic") == (clinic_pdf, clinic_fonts)
+
+
+def test_two_files_that_are_one_font_by_name_are_an_input_error_naming_both(scratch):
+    import shutil
+
+    import pytest
+
+    from handoutgen.errors import InputError
+    from handoutgen.fonts import register_families
+
+    shutil.copy(scratch.fonts_dir / "NotoSans-Regular.ttf", scratch.fonts_dir / "Brand-Bold.ttf")
+    families = {"sans": {"regular": "NotoSans-Regular.ttf", "bold": "Brand-Bold.ttf"}}
+    with pytest.raises(InputError) as caught:
+        register_families(families, scratch.fonts_dir)
+    (problem,) = caught.value.problems
+    assert problem.field == "fonts.sans.bold"
+    assert "Brand-Bold.ttf and NotoSans-Regular.ttf are both the font" in problem.message
+    # one file spelled two ways is one font, not two
+    register_families({"sans": {"regular": "x/../NotoSans-Regular.ttf"}}, scratch.fonts_dir)
+
+
+def test_other_reportlab_code_registering_the_same_face_shares_the_projects_font(project):
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.canvas import Canvas
+
+    from handoutgen.fonts import register_families
+
+    theme = project.theme("default", "standard")
+    register_families(theme.families_for("en"), project.fonts_dir)
+    path = str(project.fonts_dir / "NotoSans-Bold.ttf")
+    pdfmetrics.registerFont(TTFont("ThirdParty-Bold", path))  # a script beside the project
+    canvas = Canvas(io.BytesIO(), invariant=1)
+    for name in ("sans-bold", "ThirdParty-Bold"):
+        canvas.setFont(name, 12)
+        canvas.drawString(72, 72, f"drawn in {name}")
+    canvas.save()  # one PDF cannot hold two fonts of one face: this would raise
