@@ -43,10 +43,12 @@ TEMPLATE_CACHE = ".cache/templates"  # under the project root; build products, n
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja's on-disk cache of compiled templates, where failing to read or write a cached
-    template (a folder another user owns, a full disk) only means compiling it again."""
+    template (a folder another user owns, a full disk, a file cut short) only means compiling
+    it again."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
+        # a file cut short or garbled (pickle, marshal or EOF errors): compiled again
+        with contextlib.suppress(Exception):
             super().load_bytecode(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:

@@ -300,3 +300,19 @@ def test_compiled_templates_are_kept_apart_by_the_environment_that_compiled_them
     assert Path(templating._bytecode_cache(tmp_path).directory) == folder  # stable
     monkeypatch.setattr(templating.jinja2, "__version__", "0.0-another")
     assert Path(templating._bytecode_cache(tmp_path).directory) != folder
+
+
+def test_a_compiled_template_cut_short_is_compiled_again(scratch: Project):
+    from handoutgen.templating import TEMPLATE_CACHE, environment
+
+    environment.cache_clear()
+    expected = compose_for(scratch).blocks
+    kept = sorted((scratch.root / TEMPLATE_CACHE).rglob("__jinja2_*.cache"))
+    assert kept
+    for path in kept:  # a disk that filled up, a copy interrupted
+        path.write_bytes(path.read_bytes()[:40])
+    environment.cache_clear()
+    try:
+        assert compose_for(scratch).blocks == expected
+    finally:
+        environment.cache_clear()

@@ -621,6 +621,15 @@ def test_a_replaced_logo_is_read_again(scratch: Project):
     second, _ = build_one(scratch, job)
     assert first is not None and second is not None
     assert _logo_streams(first) != _logo_streams(second)
+    # drawn at the new shape: twice as wide as high, at the same height
+    scales = [
+        [float(v) for v in re.findall(r"([\d.]+) 0 0 ([\d.]+) 0 0 cm\s*/FormXob", text)[0]]
+        for text in (
+            reader(r).pages[0].get_contents().get_data().decode("latin-1") for r in (first, second)
+        )
+    ]
+    (w1, h1), (w2, h2) = scales
+    assert abs(w1 / h1 - 1) < 0.01 and abs(w2 / h2 - 2) < 0.01 and abs(h1 - h2) < 0.01
     # the new logo is what is printed: its red is on page one
     page = pdfium.PdfDocument(second.pdf)[0].render(scale=1).to_pil().convert("RGB")
     assert (200, 30, 30) in {page.getpixel((x, y)) for x in range(0, 200) for y in range(0, 140)}
