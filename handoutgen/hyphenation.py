@@ -3,12 +3,11 @@ process from a cache on disk (about 20 ms) instead of parsed from the dictionary
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import marshal
 from pathlib import Path
 
 import pyphen
+
+from .diskcache import marshalled
 
 CACHE = ".cache/hyphenation"  # under the project root; a build product, never committed
 
@@ -22,17 +21,13 @@ def preload(dictionary: str, root: Path) -> None:
         return
     stat = path.stat()
     key = f"{pyphen.__version__}|{path}|{stat.st_size}|{stat.st_mtime_ns}"
-    cache = root / CACHE / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
-    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        patterns, maxlen = marshal.loads(cache.read_bytes())
-        hyph = pyphen.HyphDict.__new__(pyphen.HyphDict)
-        hyph.patterns, hyph.cache, hyph.maxlen = patterns, {}, maxlen
-        pyphen.hdcache[path] = hyph
-        return
-    hyph = pyphen.HyphDict(path)
-    pyphen.hdcache[path] = hyph
-    # patterns with nonstandard hyphenation hold objects marshal cannot store: not cached
-    with contextlib.suppress(OSError, ValueError):
-        from .write import write_atomic
 
-        write_atomic(cache, marshal.dumps((hyph.patterns, hyph.maxlen)))
+    def parse() -> tuple[dict[str, object], int]:
+        parsed = pyphen.HyphDict(path)
+        return parsed.patterns, parsed.maxlen
+
+    # patterns with nonstandard hyphenation hold objects marshal cannot store: parsed each time
+    patterns, maxlen = marshalled(root / CACHE, path.stem, key, parse)
+    hyph = pyphen.HyphDict.__new__(pyphen.HyphDict)
+    hyph.patterns, hyph.cache, hyph.maxlen = patterns, {}, maxlen
+    pyphen.hdcache[path] = hyph

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
 import json
-import marshal
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -14,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .diskcache import marshalled
 from .errors import InputError, Problem
 from .inline import InlineError, parse_inline, placeholders
 from .load import JsonPath, Sourced, format_path
@@ -115,21 +113,17 @@ def _fast_check(schema_path: Path) -> Callable[[Any], Any]:
     # its compiled code is kept in the project's .cache, keyed by the schema text, the
     # fastjsonschema version and the Python bytecode version
     key = "|".join((text, fastjsonschema.VERSION, sys.implementation.cache_tag or ""))
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    # the schemas lie one folder below the project root (handouts/, templates/)
-    cached = schema_path.resolve().parent.parent / SCHEMA_CACHE / f"{schema_path.stem}-{digest}"
-    try:
-        name, code = marshal.loads(cached.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+
+    def generate() -> tuple[str, Any]:
         from fastjsonschema.ref_resolver import RefResolver
 
         source = fastjsonschema.compile_to_code(schema)
         name = RefResolver.from_schema(schema).get_scope_name()  # what compile() calls
-        code = compile(source, f"<schema {schema_path.name}>", "exec")
-        with contextlib.suppress(OSError):
-            from .write import write_atomic
+        return name, compile(source, f"<schema {schema_path.name}>", "exec")
 
-            write_atomic(cached, marshal.dumps((name, code)))
+    # the schemas lie one folder below the project root (handouts/, templates/)
+    folder = schema_path.resolve().parent.parent / SCHEMA_CACHE
+    name, code = marshalled(folder, schema_path.stem, key, generate)
     namespace: dict[str, Any] = {}
     exec(code, namespace)
     return namespace[name]
