@@ -1026,7 +1026,14 @@ def _furniture_painter(
         draw_line(canv_ref[0], measure(text, style), x, y, align, style.size)
 
     canv_ref: list[Canvas] = []
-    header: list[str] = []  # the running header, cut to the width of the page once
+
+    @cache
+    def running_header() -> str:
+        """The running header, cut to the width of the page (once a leaflet)."""
+        text = furniture.running_header
+        while text and measure(text, head)[1] > width - left - right:
+            text = text[:-2].rstrip() + "…"
+        return text
 
     def paint(canv: Canvas, page: int, pages: int) -> None:
         canv_ref[:] = [canv]
@@ -1060,12 +1067,7 @@ def _furniture_painter(
         if page > 1:  # slim running header, cut to the width of the page
             y_head = height - top - head.size
             canv.setFillColor(_color(head.color))
-            if not header:
-                text = furniture.running_header
-                while text and measure(text, head)[1] > frame_w:
-                    text = text[:-2].rstrip() + "…"
-                header.append(text)
-            line(header[0], edge[start], y_head, start, head)
+            line(running_header(), edge[start], y_head, start, head)
             canv.line(
                 left,
                 height - top - theme.header + 2,
