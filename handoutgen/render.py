@@ -44,6 +44,7 @@ from reportlab.platypus.paraparser import ParaParser
 from .errors import RenderError
 from .fonts import coverage, face_label, font_file, font_name, register_families
 from .inline import plain_text
+from .linebreak import FastLines
 from .model import (
     DocBlock,
     DocBox,
@@ -550,7 +551,7 @@ class ReusedLines:
         return super().split(availWidth, availHeight)  # type: ignore[misc]
 
 
-class TextParagraph(ReusedLines, Paragraph):
+class TextParagraph(ReusedLines, FastLines, Paragraph):
     """A paragraph of content text (left-to-right, not CJK)."""
 
 
@@ -626,7 +627,7 @@ def _first_bad_break(text: str, lines: list[str]) -> tuple[int, str] | None:
     return None
 
 
-class CheckItem(ReusedLines, Paragraph):
+class CheckItem(ReusedLines, FastLines, Paragraph):
     """A list item paragraph whose marker is an empty tick box drawn beside its first line."""
 
     box_size = 10.0  # replaced from the theme (spacing.checkbox)
