@@ -1,5 +1,5 @@
 """On-disk build caches: a key and a way to make a value -> the value, made once and kept
-(marshalled, under the project's .cache/) for the processes that come after."""
+(marshalled or pickled, under the project's .cache/) for the processes that come after."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import hashlib
 import marshal
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -18,12 +18,38 @@ def marshalled(folder: Path, stem: str, key: str, make: Callable[[], T]) -> T:
     file is there and whole, else made and stored (atomically). A key holds everything the
     value depends on, so a changed input is a new file, never an old value; a folder that
     cannot be written, or a value marshal cannot store, is not kept, not an error."""
-    path = folder / f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.marshal"
-    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        return marshal.loads(path.read_bytes())  # type: ignore[no-any-return]
+    return _kept(folder / f"{stem}-{_digest(key)}.marshal", make, marshal.dumps, marshal.loads)
+
+
+def pickled(folder: Path, stem: str, key: str, make: Callable[[], T]) -> T:
+    """The same for values marshal cannot store (the project's own classes), kept in
+    ``folder/<stem>-<hash of key>.pickle``. Reading a pickle runs code its classes name:
+    the cache folder is trusted as the project's own code is (the template cache holds
+    compiled code too)."""
+    import pickle
+
+    def dumps(value: Any) -> bytes:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    return _kept(folder / f"{stem}-{_digest(key)}.pickle", make, dumps, pickle.loads)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def _kept(
+    path: Path,
+    make: Callable[[], T],
+    dumps: Callable[[Any], bytes],
+    loads: Callable[[bytes], Any],
+) -> T:
+    # a file cut short or from elsewhere fails to load in one of these ways: made again
+    with contextlib.suppress(Exception):
+        return loads(path.read_bytes())  # type: ignore[no-any-return]
     value = make()
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(Exception):
         from .write import write_atomic
 
-        write_atomic(path, marshal.dumps(value))
+        write_atomic(path, dumps(value))
     return value

@@ -94,12 +94,14 @@ def _compose(text: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def load_yaml(path: Path, *, root: Path | None = None) -> Sourced:
-    """Read ``path``; syntax errors and duplicate keys become problems, never exceptions."""
+def load_yaml(path: Path, *, root: Path | None = None, text: str | None = None) -> Sourced:
+    """Read ``path`` (or parse ``text``, already read from it); syntax errors and duplicate
+    keys become problems, never exceptions."""
     display = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
     out = Sourced(path=path, display=display, data=None)
     try:
-        text = path.read_text(encoding="utf-8")
+        if text is None:
+            text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         out.problems.append(Problem(display, None, "", f"cannot read file: {exc}"))
         return out

@@ -21,6 +21,9 @@ class SourceText(str):
         obj.line = line
         return obj
 
+    def __getnewargs__(self) -> tuple[str, int]:  # pickled with its line (the topic cache)
+        return str(self), self.line
+
 
 ListKind = Literal["bullets", "steps", "checklist"]
 CalloutKind = Literal["urgent", "warning", "tip", "note"]

@@ -3,8 +3,10 @@ each loaded and validated once per process."""
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .errors import InputError, Problem, SelectionError
@@ -20,6 +22,7 @@ from .localize import (
 from .model import Brand, Handout
 from .theme import Theme, deep_merge, load_theme_layers, override_problems, resolve_theme
 
+TOPIC_CACHE = ".cache/topics"  # under the project root; build products, never committed
 DEFAULT_BRAND = "default"
 KEPT_TOPICS = 8  # loaded topics kept in memory, most recently used
 STANDARD_EDITION = "standard"
@@ -101,13 +104,37 @@ class Project:
                 raise SelectionError(
                     f"unknown topic {topic!r} (available: {', '.join(self.topics())})"
                 )
-            src = load_yaml(path, root=self.root)
-            from .validate import validate_handout
-
-            self._handouts[topic] = validate_handout(src, self.handout_schema)
+            self._handouts[topic] = self._validated(topic, path)
             while len(self._handouts) > KEPT_TOPICS:
                 self._handouts.popitem(last=False)
         return self._handouts[topic]
+
+    def _validated(self, topic: str, path: Path) -> Handout:
+        """A topic file -> its Handout, kept on disk under .cache/topics/ by the file's bytes,
+        the schema's and the code that loads and validates: each worker of a batch loads the
+        topics it builds, and a kept one is read back in a tenth of the time. A file that
+        does not validate is not kept (its problems are raised each time)."""
+        from .validate import validate_handout
+
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
+            schema = self.handout_schema.read_bytes()
+        except (OSError, UnicodeDecodeError):  # reported, with the place, by the loader
+            return validate_handout(load_yaml(path, root=self.root), self.handout_schema)
+        key = "|".join(
+            (str(path), str(self.root), _sha(raw), _sha(schema), _code_key(), sys.version)
+        )
+        from .diskcache import pickled
+
+        return pickled(
+            self.root / TOPIC_CACHE,
+            topic,
+            key,
+            lambda: validate_handout(
+                load_yaml(path, root=self.root, text=text), self.handout_schema
+            ),
+        )
 
     def brand_paper(self, brand_id: str) -> str:
         """A brand's default paper, read without validating the brand (building one of its
@@ -203,3 +230,21 @@ def _at_line(problem: Problem, source: str, lines: dict[str, int]) -> Problem:
 
 
 __all__ = ["DEFAULT_BRAND", "STANDARD_EDITION", "InputError", "Project"]
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def _code_key() -> str:
+    """The code a kept Handout depends on: how topics are loaded, checked and modelled."""
+    from . import __version__
+
+    here = Path(__file__).resolve().parent
+    sources = b"".join(
+        (here / name).read_bytes() for name in ("load.py", "validate.py", "model.py")
+    )
+    return f"{__version__}:{_sha(sources)}"
