@@ -1220,6 +1220,24 @@ def missing_glyphs(document: Document, theme: Theme, origins: Origins | None = N
     ]
 
 
+_STYLES_KEPT = 32
+_styles_made: dict[tuple[int, str, str], tuple[Theme, Styles]] = {}
+
+
+def _styles(theme: Theme, lang: str, direction: str) -> Styles:
+    """The Styles of a theme and locale, made once per process: a theme is loaded once per
+    project (Project.theme), and its styles, like the tokens of their values and font files
+    (Styles.key), are the same for every leaflet of that theme and locale. (The font names
+    are pointed at the theme's files again before each leaflet: register_families.)"""
+    key = (id(theme), lang, direction)
+    found = _styles_made.get(key)
+    if found is None or found[0] is not theme:
+        if len(_styles_made) >= _STYLES_KEPT:
+            _styles_made.clear()
+        found = _styles_made[key] = (theme, Styles(theme, lang, direction))
+    return found[1]
+
+
 def render(
     document: Document,
     theme: Theme,
@@ -1236,7 +1254,7 @@ def render(
         raise RenderError(
             f"missing glyphs: {len(gaps)} character(s) no font has\n" + "\n".join(map(str, gaps))
         )
-    styles = Styles(theme, document.meta.lang, document.meta.direction)
+    styles = _styles(theme, document.meta.lang, document.meta.direction)
     page_size = theme.papers[paper]
     width, height = page_size
     top, right, bottom, left = theme.margins

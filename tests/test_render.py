@@ -665,3 +665,15 @@ def test_a_deep_copy_platypus_makes_lays_itself_out_and_keeps_nothing(project: P
     fresh.layout = None  # laid out from scratch
     fresh.wrap(150, 1000)
     assert twin.blPara.lines == fresh.blPara.lines  # one style: plain (space, words) lines
+
+
+def test_styles_are_made_once_per_theme_and_locale(project: Project):
+    from handoutgen.render import _styles
+
+    theme = project.theme("default", "standard")
+    other = project.theme("example-clinic", "standard")
+    en = _styles(theme, "en", "ltr")
+    assert _styles(theme, "en", "ltr") is en
+    assert _styles(theme, "de", "ltr") is not en
+    assert _styles(other, "en", "ltr") is not en
+    assert _styles(theme, "ar", "rtl").rtl and not en.rtl
