@@ -1220,6 +1220,23 @@ def missing_glyphs(document: Document, theme: Theme, origins: Origins | None = N
     ]
 
 
+_ATOMS = (int, float, str, bool, type(None))
+
+
+class LeafletFrame(Frame):
+    """ReportLab's Frame, deep-copied faster: Platypus copies the current frame every time it
+    measures a group kept together (about twenty times a leaflet). What deepcopy would do, with
+    the frame's numbers and names taken as they are (deepcopy returns those unchanged too)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LeafletFrame:
+        new = self.__class__.__new__(self.__class__)
+        memo[id(self)] = new
+        new.__dict__.update(
+            (k, v if type(v) in _ATOMS else copy.deepcopy(v, memo)) for k, v in vars(self).items()
+        )
+        return new
+
+
 _STYLES_KEPT = 32
 _styles_made: dict[tuple[int, str, str], tuple[Theme, Styles]] = {}
 
@@ -1260,7 +1277,7 @@ def render(
     top, right, bottom, left = theme.margins
     frame_w = width - left - right
     foot_h = theme.footer + theme.gap
-    first = Frame(
+    first = LeafletFrame(
         left,
         bottom + foot_h,
         frame_w,
@@ -1272,7 +1289,7 @@ def render(
         id="first",
     )
     later_h = height - top - bottom - foot_h - theme.header - theme.gap
-    later = Frame(
+    later = LeafletFrame(
         left,
         bottom + foot_h,
         frame_w,
