@@ -697,3 +697,38 @@ def test_a_frame_deep_copy_is_what_deepcopy_makes_of_a_plain_frame():
     assert copied._frameBGs is not ours._frameBGs  # containers copied, not shared
     assert copied._frameBGs[0] is not ours._frameBGs[0]
     assert copied._generated_content is not ours._generated_content
+
+
+def test_fragments_from_a_template_are_the_parsers(project: Project, monkeypatch):
+    """Fragments made from an earlier paragraph of the same shape equal, attribute for
+    attribute, those the parser makes: for every paragraph of leaflets in several locales
+    (fallback fonts in zh-Hans, hyphenation in de) and both brands."""
+    from reportlab.platypus.paraparser import ParaParser
+
+    from handoutgen import render
+
+    seen: list[tuple[object, object]] = []
+    original = render.fragments
+
+    def compared(spans, style, link_color, faces=None, token=None):
+        frags = original(spans, style, link_color, faces, token)
+        tree = render._tree(spans, link_color, faces)
+        _, parsed, _ = ParaParser().tt_parse(("para", None, tree), style)
+        # as made: line breaking marks the fragments it is given afterwards
+        seen.append(([_described(f) for f in frags], [_described(f) for f in parsed]))
+        return frags
+
+    monkeypatch.setattr(render, "fragments", compared)
+    render._frag_templates.clear()
+    render._layouts.clear()
+    for job in (
+        Job("neuromyotonia", "en", "default", "standard", "a4"),
+        Job("neuromyotonia", "de", "example-clinic", "standard", "a4"),
+        Job("neuromyotonia", "zh-Hans", "default", "large-print", "a5"),
+        Job("neuromyotonia", "tr", "example-clinic", "large-print", "letter"),
+    ):
+        _sha(project, job)
+    assert len(seen) > 100
+    assert len(render._frag_templates) < len(seen) / 3  # most came from a template
+    for frags, parsed in seen:
+        assert frags == parsed
