@@ -121,11 +121,21 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
         bold = font_name(family, "bold") if "bold" in faces else regular
         italic = font_name(family, "italic") if "italic" in faces else regular
         bold_italic = font_name(family, "bold_italic") if "bold_italic" in faces else bold
-        for face in {regular, bold, italic, bold_italic}:
+        for face in sorted({regular, bold, italic, bold_italic}):
             addMapping(face, 0, 0, regular)
             addMapping(face, 1, 0, bold)
             addMapping(face, 0, 1, italic)
             addMapping(face, 1, 1, bold_italic)
+        # addMapping also maps each font name back to (family, bold, italic), the last call
+        # for a name winning: a name standing in for a missing face (no italic: the regular
+        # one) must map back to its own role, or <b> on it would pick the bold italic file
+        for bold_on, italic_on, face in (
+            (1, 1, bold_italic),
+            (0, 1, italic),
+            (1, 0, bold),
+            (0, 0, regular),
+        ):
+            addMapping(regular, bold_on, italic_on, face)
     if problems:
         raise InputError(problems)
 

@@ -99,3 +99,25 @@ def test_other_reportlab_code_registering_the_same_face_shares_the_projects_font
         canvas.setFont(name, 12)
         canvas.drawString(72, 72, f"drawn in {name}")
     canvas.save()  # one PDF cannot hold two fonts of one face: this would raise
+
+
+def test_a_family_without_italic_maps_bold_text_to_its_bold_face(project, tmp_path):
+    """A family with a bold italic face but no italic one: ReportLab's reverse mapping keeps
+    the last name registered, which once sent bold text through the bold italic file."""
+    from reportlab.lib.fonts import ps2tt, tt2ps
+
+    from handoutgen.fonts import register_families
+
+    families = {
+        "oddfam": {
+            "regular": "NotoSans-Regular.ttf",
+            "bold": "NotoSans-Bold.ttf",
+            "bold_italic": "NotoSans-BoldItalic.ttf",
+        }
+    }
+    register_families(families, project.fonts_dir)
+    family, bold, italic = ps2tt("oddfam-regular")
+    assert (bold, italic) == (0, 0)
+    assert tt2ps(family, 1, italic) == "oddfam-bold"  # what <b> on body text asks for
+    assert ps2tt("oddfam-bold")[1:] == (1, 0)
+    assert tt2ps(family, 1, 1) == "oddfam-bold_italic"
