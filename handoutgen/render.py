@@ -21,6 +21,7 @@ from typing import Any
 
 from reportlab.lib import colors as rl_colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.textsplit import ALL_CANNOT_START
 from reportlab.lib.utils import ImageReader, _digester
@@ -277,6 +278,7 @@ class Styles:
         self.para: dict[str, ParagraphStyle] = {}
         self.chains: dict[str, tuple[str, ...]] = {}
         self._keys: dict[int, tuple[ParagraphStyle, int, list[tuple[str, str]]]] = {}
+        self._unhyphenated: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
         body = theme.styles["body"]
         body_font = font_name(self.chain(body.family)[0], "regular")
         for name, ts in theme.styles.items():
@@ -360,16 +362,40 @@ class Styles:
             )
             # in order: a character takes the first face of the chain that has it
             names = [style.fontName, style.bulletFontName, *(n for pair in faces for n in pair)]
-            files = tuple((n, font_file(n)) for n in names)
-            token = _STYLE_TOKENS.setdefault((values, files), len(_STYLE_TOKENS))
+            # and what the parser turns each into for bold or italic text (the family
+            # mapping is the process's, set by the brand registered last)
+            faces_of = tuple((n, _mapped(n)) for n in dict.fromkeys(names))
+            every = dict.fromkeys([*names, *(m for _, ms in faces_of for m in ms or ())])
+            files = tuple((n, font_file(n)) for n in every)
+            token = _STYLE_TOKENS.setdefault((values, faces_of, files), len(_STYLE_TOKENS))
             found = self._keys[id(style)] = (style, token, faces)
         return found
+
+    def without_hyphenation(self, style: ParagraphStyle) -> ParagraphStyle:
+        """``style`` with hyphenation off (for text holding a web address), made once."""
+        found = self._unhyphenated.get(id(style))
+        if found is None or found[0] is not style:
+            plain = ParagraphStyle(
+                f"{style.name}-nohyphen", parent=style, hyphenationLang="", uriWasteReduce=0
+            )
+            found = self._unhyphenated[id(style)] = (style, plain)
+        return found[1]
 
     def derive(self, name: str, **changes: Any) -> ParagraphStyle:
         key = f"{name}|{sorted(changes.items())}"
         if key not in self.para:
             self.para[key] = ParagraphStyle(key, parent=self.para[name], **changes)
         return self.para[key]
+
+
+def _mapped(name: str) -> tuple[str, ...] | None:
+    """The font names ReportLab's parser sets text of font ``name`` in, for (regular, italic,
+    bold, bold italic) text: the family mapping of fonts.register_families."""
+    try:
+        family = ps2tt(name)[0]
+        return tuple(tt2ps(family, b, i) for b in (0, 1) for i in (0, 1))
+    except ValueError:  # a font outside any family mapping: ReportLab's own standard fonts
+        return None
 
 
 def _runs(text: str, faces: list[tuple[str, str]], bold: bool) -> list[tuple[str, str]]:
@@ -768,9 +794,7 @@ class Builder:
             s.href and s.text.startswith(("http://", "https://")) for s in spans
         ):
             # ReportLab lets a web address overflow once hyphenation is on: not here
-            style = ParagraphStyle(
-                f"{style.name}-nohyphen", parent=style, hyphenationLang="", uriWasteReduce=0
-            )
+            style = self.styles.without_hyphenation(style)
         if self.styles.rtl:
             return RTLParagraph(
                 spans,

@@ -6,6 +6,7 @@ import hashlib
 import io
 import itertools
 import re
+import shutil
 
 import pypdfium2 as pdfium
 import pytest
@@ -732,3 +733,52 @@ def test_fragments_from_a_template_are_the_parsers(project: Project, monkeypatch
     assert len(render._frag_templates) < len(seen) / 3  # most came from a template
     for frags, parsed in seen:
         assert frags == parsed
+
+
+def test_styles_kept_for_a_process_do_not_grow_per_leaflet(project: Project):
+    from handoutgen import render
+
+    job = Job("neuromyotonia", "de", "default", "standard", "a4")  # links: no-hyphen styles
+    _sha(project, job)
+    styles = render._styles(project.theme("default", "standard"), "de", "ltr")
+    sizes = []
+    for _ in range(3):
+        _sha(project, job)
+        sizes.append((len(styles._keys), len(styles._unhyphenated), len(render._STYLE_TOKENS)))
+    assert sizes[0] == sizes[1] == sizes[2]
+
+
+def test_a_brand_with_other_faces_gets_its_own_fragments(scratch: Project):
+    """Two brands whose font chains differ only in a face the other lacks (bold italic): the
+    same shape of paragraph must not take the other brand's fragments."""
+    from reportlab.platypus.paraparser import ParaParser
+
+    from handoutgen import render
+    from handoutgen.fonts import register_families
+    from handoutgen.model import Span
+
+    brand_dir = scratch.brands_dir / "bi"
+    shutil.copytree(scratch.brands_dir / "default", brand_dir)
+    with (brand_dir / "brand.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("theme:\n  fonts:\n    cjk-sc: {bold_italic: NotoSans-BoldItalic.ttf}\n")
+    render._frag_templates.clear()
+    out = {}
+    for brand, spans in (
+        ("default", (Span("重要", bold=True), Span("请注意。"))),
+        ("bi", (Span("提示", bold=True), Span("请休息。"))),
+        ("default", (Span("警告", bold=True), Span("请休息。"))),
+    ):
+        theme = scratch.theme(brand, "standard")
+        register_families(theme.families_for("zh-Hans"), scratch.fonts_dir)
+        styles = render._styles(theme, "zh-Hans", "ltr")
+        style = styles.para["body"]
+        faces, token = styles.faces(style), styles.key(style)
+        link = "#0b4f8a"
+        made = render.fragments(spans, style, link, faces, token)
+        _, parsed, _ = ParaParser().tt_parse(
+            ("para", None, render._tree(spans, link, faces)), style
+        )
+        assert [(f.fontName, f.text) for f in made] == [(f.fontName, f.text) for f in parsed]
+        out.setdefault(brand, set()).add(token)
+        assert made[0].fontName == "cjk-sc-bold"  # bold text in the bold face, either brand
+    assert out["default"].isdisjoint(out["bi"])
