@@ -45,6 +45,23 @@ def forget_widths() -> None:
     _kept = 0
 
 
+def _hyphenator(style: Any) -> Any:
+    """The hyphenation function ReportLab's breakLines makes from a style, with its errors
+    (an unknown dictionary, a value that is neither a name nor a function)."""
+    hyphenator = getattr(style, "hyphenationLang", "")
+    if not hyphenator:
+        return None
+    if isinstance(hyphenator, str | bytes):  # as ReportLab's isStr
+        hyphenator = hyphenator.strip()
+        return rl.pyphen.Pyphen(lang=hyphenator).iterate if hyphenator and rl.pyphen else None
+    if not callable(hyphenator):
+        raise ValueError(
+            "hyphenator should be a language spec or a callable unicode -->  pairs "
+            f"not {hyphenator!r}"
+        )
+    return hyphenator
+
+
 class FastLines:
     """Mixin for ReportLab's Paragraph: its commonest case, one fragment of plain words (one
     font, size and colour), broken by the same greedy loop as ``Paragraph.breakLines`` with the
@@ -83,13 +100,15 @@ class FastLines:
         text = rl.strip(text)
         if not text:
             return None
+        if isinstance(width, tuple):
+            return None  # ReportLab's own error, if a marker narrows the first line
         # ReportLab's _handleBulletWidth narrows the first line in the list it is given: the
         # same, on a copy until the lines are known (a fallback starts from the original)
-        widths = list(width) if isinstance(width, tuple | list) else [width]
+        widths = list(width) if isinstance(width, list) else [width]
         rl._handleBulletWidth(self.bulletText, style, widths)
         font_name, font_size = f.fontName, f.fontSize
         measure = _width_of(font_name, font_size, self.encoding)
-        hyphenator: Any = getattr(style, "hyphenationLang", "")
+        hyphenator = _hyphenator(style)
         uri_waste = style.uriWasteReduce
         embedded = style.embeddedHyphenation
         attempt = hyphenator or uri_waste or embedded
@@ -114,13 +133,6 @@ class FastLines:
             limit = max_width + shrink * len(line)
             if new > limit:
                 if attempt:
-                    if isinstance(hyphenator, str):  # as ReportLab makes it, once per paragraph
-                        hyphenator = hyphenator.strip()
-                        hyphenator = (
-                            rl.pyphen.Pyphen(lang=hyphenator).iterate
-                            if hyphenator and rl.pyphen
-                            else None
-                        )
                     parts = rl._hyphenateWord(
                         None if nobr else hyphenator,
                         font_name,
@@ -183,7 +195,9 @@ class FastLines:
                     return None
                 if hasattr(f, "lineBreak") or hasattr(f, "backColor"):
                     return None
-        hyphenator: Any = getattr(style, "hyphenationLang", "")
+        if isinstance(width, tuple):
+            return None  # as in _fast_lines
+        hyphenator = _hyphenator(style)
         uri_waste = style.uriWasteReduce
         embedded = style.embeddedHyphenation
         attempt = hyphenator or uri_waste or embedded
@@ -191,7 +205,7 @@ class FastLines:
             if embedded > 1:
                 return None
             min_length = getattr(style, "hyphenationMinWordLength", rl.hyphenationMinWordLength)
-        widths = list(width) if isinstance(width, tuple | list) else [width]
+        widths = list(width) if isinstance(width, list) else [width]
         rl._handleBulletWidth(self.bulletText, style, widths)
         max_width = widths[0]
         last = len(widths) - 1
@@ -264,13 +278,6 @@ class FastLines:
                 limit += shrink
             if new > limit:
                 if attempt:
-                    if isinstance(hyphenator, str):
-                        hyphenator = hyphenator.strip()
-                        hyphenator = (
-                            rl.pyphen.Pyphen(lang=hyphenator).iterate
-                            if hyphenator and rl.pyphen
-                            else None
-                        )
                     ok = not getattr(f, "nobr", False)
                     parts = rl._hyphenateFragWord(
                         hyphenator if ok else None,

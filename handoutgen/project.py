@@ -240,11 +240,19 @@ def _sha(data: bytes) -> str:
 
 @cache
 def _code_key() -> str:
-    """The code a kept Handout depends on: how topics are loaded, checked and modelled."""
+    """What a kept Handout depends on besides its files: the whole package (loading, checks,
+    the inline syntax, the model), the YAML parser and the schema validator that accepted it.
+    (jsonschema is consulted only for a topic fastjsonschema rejects, and those are not kept.)"""
+    from importlib.util import find_spec
+
+    import yaml
+
     from . import __version__
 
     here = Path(__file__).resolve().parent
-    sources = b"".join(
-        (here / name).read_bytes() for name in ("load.py", "validate.py", "model.py")
-    )
-    return f"{__version__}:{_sha(sources)}"
+    parts = [__version__, yaml.__version__]
+    parts += [_sha(p.read_bytes()) for p in sorted(here.glob("*.py"))]
+    spec = find_spec("fastjsonschema")  # its version, without its 20 ms import
+    if spec and spec.origin:
+        parts.append(_sha(Path(spec.origin).with_name("version.py").read_bytes()))
+    return "|".join(parts)

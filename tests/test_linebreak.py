@@ -202,3 +202,29 @@ def test_word_widths_are_kept_per_font_and_bounded(project: Project, monkeypatch
     assert linebreak._kept <= 3  # the cache was emptied when it filled
     keys = [k for k, table in linebreak._widths.items() if table]
     assert all(k[0] is not None for k in keys)
+
+
+def test_bad_settings_fail_as_in_reportlab(project: Project):
+    para = _para(project, "en", (_span("Some words to break. " * 4),))
+    frags = copy.deepcopy(para.frags)
+    cases = [
+        ("hyphenationLang", "xx_ZZ", [170.0, 170.0]),  # no such dictionary
+        ("hyphenationLang", 1, [170.0, 170.0]),  # neither a name nor a function
+    ]
+    for attr, value, width in cases:
+        saved = para.style
+        para.style = copy.copy(saved)
+        setattr(para.style, attr, value)
+        errors = []
+        for method in (Paragraph.breakLines, FastLines.breakLines):
+            para.frags = copy.deepcopy(frags)
+            with pytest.raises(Exception) as err:
+                method(para, list(width))
+            errors.append(type(err.value))
+        para.style = saved
+        assert errors[0] is errors[1], (attr, value)
+    para.bulletText = "\u2022" * 30  # tuple widths with a wide marker: ReportLab's TypeError
+    for method in (Paragraph.breakLines, FastLines.breakLines):
+        para.frags = copy.deepcopy(frags)
+        with pytest.raises(TypeError):
+            method(para, (170.0, 170.0))

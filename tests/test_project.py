@@ -78,3 +78,28 @@ def test_a_moved_project_does_not_reuse_the_old_paths(scratch: Project, tmp_path
     scratch.root.rename(moved)
     handout = Project(moved).handout("neuromyotonia")
     assert handout.path.is_relative_to(moved)
+
+
+def test_a_change_to_the_code_or_its_libraries_validates_again(scratch: Project, monkeypatch):
+    from handoutgen import project as project_module
+
+    calls = _counted(monkeypatch)
+    scratch.handout("neuromyotonia")
+    monkeypatch.setattr(project_module, "_code_key", lambda: "another version of the code")
+    Project(scratch.root).handout("neuromyotonia")
+    assert len(calls) == 2
+
+
+def test_the_code_key_covers_every_module_and_the_parsers():
+    from pathlib import Path
+
+    import yaml
+
+    import handoutgen
+    from handoutgen.project import _code_key, _sha
+
+    key = _code_key()
+    here = Path(handoutgen.__file__).parent
+    for module in ("inline.py", "errors.py", "validate.py", "load.py", "model.py"):
+        assert _sha((here / module).read_bytes()) in key
+    assert yaml.__version__ in key.split("|")
