@@ -1,15 +1,49 @@
-"""Hyphenation dictionaries: a pyphen dictionary name -> its parsed patterns, loaded once per
-process from a cache on disk (about 20 ms) instead of parsed from the dictionary (about 0.5 s)."""
+"""Hyphenation dictionaries: a pyphen dictionary name -> its patterns, parsed once and kept on
+disk in buckets that a process reads only as its words need them (a German leaflet touches a
+few hundred of its 66,000 patterns) instead of parsed from the dictionary (about 0.5 s)."""
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
+from typing import Any
 
 import pyphen
 
 from .diskcache import marshalled
 
 CACHE = ".cache/hyphenation"  # under the project root; a build product, never committed
+
+
+class Patterns:
+    """pyphen's pattern table, read lazily: patterns grouped by their first two characters,
+    each group a marshalled dict unpacked on its first lookup. pyphen only calls ``get``
+    (HyphDict.positions), and gets what the parsed dictionary holds."""
+
+    __slots__ = ("_buckets", "_open")
+
+    def __init__(self, buckets: dict[str, bytes]) -> None:
+        self._buckets = buckets
+        self._open: dict[str, dict[str, Any]] = {}
+
+    def get(self, pattern: str, default: Any = None) -> Any:
+        head = pattern[:2]
+        table = self._open.get(head)
+        if table is None:
+            packed = self._buckets.get(head)
+            table = self._open[head] = marshal.loads(packed) if packed else {}
+        return table.get(pattern, default)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every pattern (for tests and comparisons)."""
+        return {p: v for b in self._buckets.values() for p, v in marshal.loads(b).items()}
+
+
+def bucketed(patterns: dict[str, Any]) -> dict[str, bytes]:
+    groups: dict[str, dict[str, Any]] = {}
+    for pattern, value in patterns.items():
+        groups.setdefault(pattern[:2], {})[pattern] = value
+    return {head: marshal.dumps(group) for head, group in sorted(groups.items())}
 
 
 def preload(dictionary: str, root: Path) -> None:
@@ -20,14 +54,19 @@ def preload(dictionary: str, root: Path) -> None:
     if path is None or path in pyphen.hdcache:
         return
     stat = path.stat()
-    key = f"{pyphen.__version__}|{path}|{stat.st_size}|{stat.st_mtime_ns}"
+    key = f"buckets|{pyphen.__version__}|{path}|{stat.st_size}|{stat.st_mtime_ns}"
 
-    def parse() -> tuple[dict[str, object], int]:
+    def parse() -> tuple[dict[str, bytes], int]:
         parsed = pyphen.HyphDict(path)
-        return parsed.patterns, parsed.maxlen
+        return bucketed(parsed.patterns), parsed.maxlen
 
     # patterns with nonstandard hyphenation hold objects marshal cannot store: parsed each time
-    patterns, maxlen = marshalled(root / CACHE, path.stem, key, parse)
+    try:
+        buckets, maxlen = marshalled(root / CACHE, path.stem, key, parse)
+    except ValueError:
+        parsed = pyphen.HyphDict(path)
+        pyphen.hdcache[path] = parsed
+        return
     hyph = pyphen.HyphDict.__new__(pyphen.HyphDict)
-    hyph.patterns, hyph.cache, hyph.maxlen = patterns, {}, maxlen
+    hyph.patterns, hyph.cache, hyph.maxlen = Patterns(buckets), {}, maxlen
     pyphen.hdcache[path] = hyph

@@ -22,7 +22,10 @@ def test_a_dictionary_is_cached_and_read_back_with_the_same_patterns(tmp_path, f
     hyphenation.preload("de_DE", tmp_path)
     loaded = pyphen.hdcache[path]
     assert loaded is not parsed
-    assert loaded.patterns == parsed.patterns and loaded.maxlen == parsed.maxlen
+    assert isinstance(loaded.patterns, hyphenation.Patterns)
+    reference = pyphen.HyphDict(path).patterns  # parsed from the dictionary, as pyphen does
+    assert loaded.patterns.as_dict() == parsed.patterns.as_dict() == reference
+    assert loaded.maxlen == parsed.maxlen
     word = "Nervenleitungsuntersuchung"
     assert pyphen.Pyphen(lang="de_DE").positions(word) == pyphen.Pyphen(
         filename=path, cache=False
@@ -44,3 +47,29 @@ def test_an_unwritable_cache_is_skipped(tmp_path, fresh):
     blocker.write_text("a file where the cache folder would go")
     hyphenation.preload("de_DE", tmp_path)  # no exception
     assert pyphen.LANGUAGES["de_DE"] in pyphen.hdcache
+
+
+def test_buckets_are_read_only_as_words_need_them(tmp_path, fresh):
+    hyphenation.preload("de_DE", tmp_path)
+    pyphen.hdcache.clear()
+    hyphenation.preload("de_DE", tmp_path)  # from the cache
+    path = pyphen.LANGUAGES["de_DE"]
+    patterns = pyphen.hdcache[path].patterns
+    assert not patterns._open  # nothing unpacked yet
+    reference = pyphen.HyphDict(path)  # (Pyphen(cache=False) would replace the cached one)
+    words = ["Autoimmunerkrankung", "Nervenübererregbarkeit", "Kaliumkanal", "xyzzy", "ä"]
+    for word in words:
+        assert pyphen.hdcache[path].positions(word) == reference.positions(word)
+    assert pyphen.Pyphen(lang="de_DE").inserted("Untersuchung") == "Un-ter-su-chung"
+    assert 0 < len(patterns._open) < len(patterns._buckets) / 2
+    assert patterns.get("no such pattern") is None and patterns.get("§§", 7) == 7
+
+
+def test_a_dictionary_marshal_cannot_store_is_parsed_as_pyphen_does(tmp_path, fresh, monkeypatch):
+    def refuse(patterns):
+        raise ValueError("unmarshallable object")
+
+    monkeypatch.setattr(hyphenation, "bucketed", refuse)
+    hyphenation.preload("de_DE", tmp_path)
+    loaded = pyphen.hdcache[pyphen.LANGUAGES["de_DE"]]
+    assert isinstance(loaded.patterns, dict) and loaded.patterns
