@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 from functools import cache
 from pathlib import Path
@@ -19,36 +20,34 @@ _registered: dict[str, Path] = {}  # font name -> the file it stands for now
 _loaded: dict[tuple[str, Path], SubsetFont] = {}  # parsed once per process
 
 
-class _Codes(dict[int, str]):
-    """A document's character -> code table for ``str.translate``; a character it has no
-    code for yet translates to U+FFFF, which no code is."""
-
-    def __missing__(self, key: int) -> str:
-        return "\uffff"
+_FILLER = "\ufffe"  # a noncharacter: stands for the codes a document has not assigned yet
 
 
 class SubsetFont(TTFont):
     """ReportLab's TTFont, with a fast path for the text of one document: once every
     character of a string has its code in the document's first subset (almost all text, after
-    the first lines), the string is encoded by one ``str.translate`` instead of ReportLab's
+    the first lines), the string is encoded by one charmap codec call instead of ReportLab's
     loop over its characters. The same codes, so the same bytes; new characters, and codes
     past the first subset, go through ReportLab's own ``splitString``."""
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[Any]:
         state = self.state.get(doc)
-        codes = getattr(state, "handoutgen_codes", None)
-        if codes is not None and text and isinstance(text, str):
-            out = text.translate(codes)
-            if "\uffff" not in out:
-                return [(0, out.encode("latin-1"))]
+        table = getattr(state, "handoutgen_codes", None)
+        if table is not None and text and isinstance(text, str) and _FILLER not in text:
+            try:  # ReportLab sets a no-break space as a space
+                return [(0, codecs.charmap_encode(text.replace("\xa0", " "), "strict", table)[0])]
+            except UnicodeEncodeError:
+                pass  # a character without a code in the first subset yet
         result = super().splitString(text, doc, encoding)
         state = self.state[doc]
-        codes = state.__dict__.setdefault("handoutgen_codes", _Codes())
-        for char, code in state.assignments.items():
-            if code < 256:
-                codes[char] = chr(code)
-        if 32 in codes:
-            codes[0xA0] = codes[32]  # ReportLab sets a no-break space as a space
+        assigned = state.assignments
+        if getattr(state, "handoutgen_known", -1) != len(assigned):  # codes are only added
+            decoding = [_FILLER] * 256
+            for char, code in assigned.items():
+                if code < 256:
+                    decoding[code] = chr(char)
+            state.handoutgen_codes = codecs.charmap_build("".join(decoding))
+            state.handoutgen_known = len(assigned)
         return result
 
 

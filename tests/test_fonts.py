@@ -23,9 +23,27 @@ def test_the_fast_encoding_gives_reportlabs_codes_and_subsets():
     texts = ["", "Hello, world", "500\u00a0mg", "caf\u00e9 na\u00efve", "\u00a0"]
     texts += ["".join(rng.choice(cjk) for _ in range(rng.randint(1, 30))) for _ in range(60)]
     texts += ["Dose 药 \uffff \U0001f600 x", "Hello, world", "500\u00a0mg"]  # missing glyphs too
+    texts += ["a\ufffeb", "\ufffe", "\x00 nul"]  # the table's filler, and code 0
     doc_a, doc_b = _Doc(), _Doc()
-    for text in texts * 2:  # the second time round every character has its code
+    for text in texts:
         assert ours.splitString(text, doc_a) == theirs.splitString(text, doc_b), text
+    slow = {"n": 0}
+    original = TTFont.splitString
+
+    def counted(self, text, doc, encoding="utf-8"):
+        slow["n"] += 1
+        return original(self, text, doc, encoding)
+
+    TTFont.splitString = counted
+    try:
+        for text in texts:  # every character has its code now
+            assert ours.splitString(text, doc_a) == theirs.splitString(text, doc_b), text
+    finally:
+        TTFont.splitString = original
+    latin = ["Hello, world", "500\u00a0mg", "caf\u00e9 na\u00efve", "\u00a0"]
+    # ReportLab's loop ran for the reference font, and for ours only where a text has codes
+    # past the first subset (CJK) or no code at all: not for the Latin ones
+    assert len(texts) < slow["n"] <= 2 * len(texts) - len(latin)
     state_a, state_b = ours.state[doc_a], theirs.state[doc_b]
     assert state_a.assignments == state_b.assignments
     assert state_a.subsets == state_b.subsets and len(state_a.subsets) > 1  # past subset 0
