@@ -33,21 +33,32 @@ class SubsetFont(TTFont):
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[Any]:
         state = self.state.get(doc)
         table = getattr(state, "handoutgen_codes", None)
-        if table is not None and text and isinstance(text, str) and _FILLER not in text:
+        if (
+            table is not None
+            and text
+            and isinstance(text, str)
+            and _FILLER not in text
+            # a document past its first subset (CJK) has most of its text there: try only
+            # ASCII text (str.isascii reads a flag)
+            and (state.nextCode <= 256 or text.isascii())
+        ):
             try:  # ReportLab sets a no-break space as a space
                 return [(0, codecs.charmap_encode(text.replace("\xa0", " "), "strict", table)[0])]
             except UnicodeEncodeError:
                 pass  # a character without a code in the first subset yet
         result = super().splitString(text, doc, encoding)
-        state = self.state[doc]
-        assigned = state.assignments
-        if getattr(state, "handoutgen_known", -1) != len(assigned):  # codes are only added
+        if state is None:  # ReportLab made it
+            state = self.state[doc]
+        # codes are given in order (nextCode), so the first subset's only change while
+        # nextCode is below 256
+        filled = min(state.nextCode, 256)
+        if getattr(state, "handoutgen_known", -1) != filled:
             decoding = [_FILLER] * 256
-            for char, code in assigned.items():
+            for char, code in state.assignments.items():
                 if code < 256:
                     decoding[code] = chr(char)
             state.handoutgen_codes = codecs.charmap_build("".join(decoding))
-            state.handoutgen_known = len(assigned)
+            state.handoutgen_known = filled
         return result
 
 

@@ -56,16 +56,18 @@ def preload(dictionary: str, root: Path) -> None:
     stat = path.stat()
     key = f"buckets|{pyphen.__version__}|{path}|{stat.st_size}|{stat.st_mtime_ns}"
 
-    def parse() -> tuple[dict[str, bytes], int]:
-        parsed = pyphen.HyphDict(path)
-        return bucketed(parsed.patterns), parsed.maxlen
+    parsed: list[pyphen.HyphDict] = []
 
-    # patterns with nonstandard hyphenation hold objects marshal cannot store: parsed each time
+    def parse() -> tuple[dict[str, bytes], int]:
+        parsed.append(pyphen.HyphDict(path))
+        return bucketed(parsed[0].patterns), parsed[0].maxlen
+
+    # patterns with nonstandard hyphenation (ca, hu_HU) hold objects marshal cannot store:
+    # parsed each time, once
     try:
         buckets, maxlen = marshalled(root / CACHE, path.stem, key, parse)
     except ValueError:
-        parsed = pyphen.HyphDict(path)
-        pyphen.hdcache[path] = parsed
+        pyphen.hdcache[path] = parsed[0] if parsed else pyphen.HyphDict(path)
         return
     hyph = pyphen.HyphDict.__new__(pyphen.HyphDict)
     hyph.patterns, hyph.cache, hyph.maxlen = Patterns(buckets), {}, maxlen

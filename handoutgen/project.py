@@ -250,9 +250,12 @@ def _code_key() -> str:
     from . import __version__
 
     here = Path(__file__).resolve().parent
-    parts = [__version__, yaml.__version__]
+    parts = [__version__, yaml.__version__, str(getattr(yaml, "__with_libyaml__", None))]
     parts += [_sha(p.read_bytes()) for p in sorted(here.glob("*.py"))]
     spec = find_spec("fastjsonschema")  # its version, without its 20 ms import
     if spec and spec.origin:
-        parts.append(_sha(Path(spec.origin).with_name("version.py").read_bytes()))
+        folder = Path(spec.origin).parent
+        for name in ("__init__.py", "version.py"):
+            if (folder / name).is_file():
+                parts.append(_sha((folder / name).read_bytes()))
     return "|".join(parts)

@@ -69,7 +69,26 @@ def test_a_dictionary_marshal_cannot_store_is_parsed_as_pyphen_does(tmp_path, fr
     def refuse(patterns):
         raise ValueError("unmarshallable object")
 
+    parses = []
+    parse = pyphen.HyphDict.__init__
+
+    def counted(self, *args, **kwargs):
+        parses.append(1)
+        parse(self, *args, **kwargs)
+
     monkeypatch.setattr(hyphenation, "bucketed", refuse)
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", counted)
     hyphenation.preload("de_DE", tmp_path)
     loaded = pyphen.hdcache[pyphen.LANGUAGES["de_DE"]]
     assert isinstance(loaded.patterns, dict) and loaded.patterns
+    assert len(parses) == 1  # parsed once, not again for the fallback
+
+
+def test_the_dictionaries_marshal_cannot_store_are_parsed_once(tmp_path, fresh):
+    """Catalan and Hungarian hold nonstandard hyphenation data (pyphen's DataInt)."""
+    hyphenation.preload("hu_HU", tmp_path)
+    path = pyphen.LANGUAGES["hu_HU"]
+    assert isinstance(pyphen.hdcache[path].patterns, dict)
+    reference = pyphen.HyphDict(path)
+    word = "egészségügyi"
+    assert pyphen.hdcache[path].positions(word) == reference.positions(word)
