@@ -62,6 +62,30 @@ def _hyphenator(style: Any) -> Any:
     return hyphenator
 
 
+def _frag_line(
+    max_width: float,
+    current: float,
+    count: int,
+    words: list[Any],
+    size: float,
+    ascent: float,
+    descent: float,
+    first: int,
+) -> Any:
+    """A finished line of several fragments, as ReportLab's breakLines records it."""
+    return rl.FragLine(
+        extraSpace=max_width - current,
+        wordCount=count,
+        lineBreak=False,
+        words=words,
+        fontSize=size,
+        ascent=ascent,
+        descent=descent,
+        maxWidth=max_width,
+        sFW=first,
+    )
+
+
 class FastLines:
     """Mixin for ReportLab's Paragraph: its commonest case, one fragment of plain words (one
     font, size and colour), broken by the same greedy loop as ``Paragraph.breakLines`` with the
@@ -364,16 +388,8 @@ class FastLines:
                 if current > widest:
                     widest = current
                 lines.append(
-                    rl.FragLine(
-                        extraSpace=max_width - current,
-                        wordCount=n,
-                        lineBreak=False,
-                        words=words,
-                        fontSize=max_size,
-                        ascent=max_ascent,
-                        descent=min_descent,
-                        maxWidth=max_width,
-                        sFW=s_fw,
+                    _frag_line(
+                        max_width, current, n, words, max_size, max_ascent, min_descent, s_fw
                     )
                 )
                 s_fw = len(fw) - 1
@@ -407,17 +423,7 @@ class FastLines:
             if current > widest:
                 widest = current
             lines.append(
-                rl.FragLine(
-                    extraSpace=max_width - current,
-                    wordCount=n,
-                    lineBreak=False,
-                    words=words,
-                    fontSize=max_size,
-                    ascent=max_ascent,
-                    descent=min_descent,
-                    maxWidth=max_width,
-                    sFW=s_fw,
-                )
+                _frag_line(max_width, current, n, words, max_size, max_ascent, min_descent, s_fw)
             )
         if isinstance(width, list):
             width[:] = widths

@@ -44,3 +44,18 @@ def leaflets(project: Project) -> dict[tuple[str, str], Rendered]:
             assert rendered is not None, outcome.reason
             out[(brand, paper)] = rendered
     return out
+
+
+def described(obj: object, depth: int = 0) -> object:
+    """A comparable picture of ReportLab's line and fragment objects: classes included (a split
+    turns hyphenated word pieces into another class) and every attribute."""
+    if depth > 8:
+        return "..."
+    if isinstance(obj, list | tuple):
+        return (type(obj).__name__, [described(x, depth + 1) for x in obj])
+    if hasattr(obj, "__dict__") and not callable(obj):
+        return (
+            type(obj).__name__,
+            sorted((k, described(v, depth + 1)) for k, v in vars(obj).items()),
+        )
+    return (type(obj).__name__, repr(obj))

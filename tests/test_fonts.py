@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import random
 
 from reportlab.pdfbase.ttfonts import TTFont
@@ -9,6 +11,24 @@ from reportlab.pdfbase.ttfonts import TTFont
 from handoutgen.fonts import SubsetFont
 
 from .conftest import ROOT
+
+
+@contextlib.contextmanager
+def _reportlab_loops():
+    """Counts the calls of ReportLab's own splitString (its loop over characters)."""
+    slow = {"n": 0}
+    original = TTFont.splitString
+
+    @functools.wraps(original)
+    def counted(self, text, doc, encoding="utf-8"):
+        slow["n"] += 1
+        return original(self, text, doc, encoding)
+
+    TTFont.splitString = counted
+    try:
+        yield slow
+    finally:
+        TTFont.splitString = original
 
 
 class _Doc:
@@ -27,19 +47,9 @@ def test_the_fast_encoding_gives_reportlabs_codes_and_subsets():
     doc_a, doc_b = _Doc(), _Doc()
     for text in texts:
         assert ours.splitString(text, doc_a) == theirs.splitString(text, doc_b), text
-    slow = {"n": 0}
-    original = TTFont.splitString
-
-    def counted(self, text, doc, encoding="utf-8"):
-        slow["n"] += 1
-        return original(self, text, doc, encoding)
-
-    TTFont.splitString = counted
-    try:
+    with _reportlab_loops() as slow:
         for text in texts:  # every character has its code now
             assert ours.splitString(text, doc_a) == theirs.splitString(text, doc_b), text
-    finally:
-        TTFont.splitString = original
     # ReportLab's loop ran for every text of the reference font; for ours, in a document past
     # its first subset (CJK), not for the ASCII ones
     ascii_texts = [t for t in texts if t and t.isascii()]
@@ -57,19 +67,11 @@ def test_latin_text_takes_the_fast_encoding_once_its_characters_have_codes():
     doc_a, doc_b = _Doc(), _Doc()
     for text in texts:
         assert ours.splitString(text, doc_a) == theirs.splitString(text, doc_b)
-    slow = {"n": 0}
-    original = TTFont.splitString
-
-    def counted(self, text, doc, encoding="utf-8"):
-        slow["n"] += 1
-        return original(self, text, doc, encoding)
-
-    TTFont.splitString = counted
-    try:
+    with _reportlab_loops() as slow:
         for text in texts:
-            assert ours.splitString(text, doc_a) == original(theirs, text, doc_b)
-    finally:
-        TTFont.splitString = original
+            assert ours.splitString(text, doc_a) == TTFont.splitString.__wrapped__(
+                theirs, text, doc_b
+            )
     assert slow["n"] == 0  # every one encoded by the codec
     assert ours.state[doc_a].assignments == theirs.state[doc_b].assignments
 

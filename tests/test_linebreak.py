@@ -10,19 +10,7 @@ from handoutgen.build import Job, build_one
 from handoutgen.linebreak import FastLines
 from handoutgen.project import Project
 
-
-def _described(obj: object, depth: int = 0) -> object:
-    """Everything about ReportLab's line and fragment objects, classes included."""
-    if depth > 8:
-        return "..."
-    if isinstance(obj, list | tuple):
-        return (type(obj).__name__, [_described(x, depth + 1) for x in obj])
-    if hasattr(obj, "__dict__") and not callable(obj):
-        return (
-            type(obj).__name__,
-            sorted((k, _described(v, depth + 1)) for k, v in vars(obj).items()),
-        )
-    return (type(obj).__name__, repr(obj))
+from .conftest import described
 
 
 def _both(para: Paragraph, frags: list, width: object) -> tuple[object, object]:
@@ -34,7 +22,7 @@ def _both(para: Paragraph, frags: list, width: object) -> tuple[object, object]:
         widths = list(width) if isinstance(width, list) else width
         lines = method(para, widths)
         out.append(
-            _described(
+            described(
                 (
                     lines,
                     para.frags,

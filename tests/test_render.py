@@ -16,6 +16,8 @@ from handoutgen.build import Job, build_one
 from handoutgen.model import Rendered
 from handoutgen.project import Project
 
+from .conftest import described
+
 CASES = [
     ("default", "a4"),
     ("default", "letter"),
@@ -478,21 +480,6 @@ def test_reused_layouts_give_the_bytes_of_a_cold_build(project: Project, monkeyp
                 assert breaks["n"] <= cold_breaks[job] // 4, (job, breaks["n"])
 
 
-def _described(obj, depth: int = 0) -> object:
-    """A comparable picture of ReportLab's line and fragment objects: classes included
-    (a split turns hyphenated word pieces into another class) and every attribute."""
-    if depth > 6:
-        return "..."
-    if isinstance(obj, list | tuple):
-        return (type(obj).__name__, [_described(x, depth + 1) for x in obj])
-    if hasattr(obj, "__dict__") and not callable(obj):
-        return (
-            type(obj).__name__,
-            sorted((k, _described(v, depth + 1)) for k, v in vars(obj).items()),
-        )
-    return repr(obj)
-
-
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
@@ -526,7 +513,7 @@ def test_a_split_paragraph_leaves_its_shared_layout_as_it_was(project: Project, 
         return [" ".join(getattr(w, "text", "") for w in line.words) for line in para.blPara.lines]
 
     def state(layout) -> object:
-        return {k: (_described(v[0]), _described(v[1].lines)) for k, v in layout.steps.items()}
+        return {k: (described(v[0]), described(v[1].lines)) for k, v in layout.steps.items()}
 
     first = builder.text(spans, builder.styles.para["body"])
     first.wrap(width, 1000)
@@ -716,7 +703,7 @@ def test_fragments_from_a_template_are_the_parsers(project: Project, monkeypatch
         tree = render._tree(spans, link_color, faces)
         _, parsed, _ = ParaParser().tt_parse(("para", None, tree), style)
         # as made: line breaking marks the fragments it is given afterwards
-        seen.append(([_described(f) for f in frags], [_described(f) for f in parsed]))
+        seen.append(([described(f) for f in frags], [described(f) for f in parsed]))
         return frags
 
     monkeypatch.setattr(render, "fragments", compared)
