@@ -3,7 +3,7 @@ without its per-word overhead."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
 from reportlab.platypus import paragraph as rl
@@ -62,6 +62,42 @@ def _hyphenator(style: Any) -> Any:
     return hyphenator
 
 
+class _Setup(NamedTuple):
+    widths: list[float]  # per line, the first narrowed for a marker as ReportLab does
+    hyphenator: Any
+    uri_waste: Any
+    embedded: Any
+    attempt: Any  # whether an overflowing word is offered to hyphenation
+    min_length: int
+
+
+def _setup(para: Any, width: Any) -> _Setup | None:
+    """What both fast paths take from a paragraph's style and the widths it is broken at, as
+    ReportLab's breakLines works them out; None where only ReportLab's loop will do (bidi or
+    shaped text, hyphenation that takes part of the next word back, tuple widths)."""
+    style = para.style
+    if style.shaping or (style.wordWrap and style.wordWrap.upper() in ("RTL", "LTR")):
+        return None
+    if isinstance(width, tuple):
+        return None  # ReportLab's own error, if a marker narrows the first line
+    hyphenator = _hyphenator(style)
+    uri_waste, embedded = style.uriWasteReduce, style.embeddedHyphenation
+    if embedded > 1:
+        return None
+    # ReportLab's _handleBulletWidth narrows the first line in the list it is given: the
+    # same, on a copy until the lines are known (a fallback starts from the original)
+    widths = list(width) if isinstance(width, list) else [width]
+    rl._handleBulletWidth(para.bulletText, style, widths)
+    return _Setup(
+        widths,
+        hyphenator,
+        uri_waste,
+        embedded,
+        hyphenator or uri_waste or embedded,
+        getattr(style, "hyphenationMinWordLength", rl.hyphenationMinWordLength),
+    )
+
+
 def _frag_line(
     max_width: float,
     current: float,
@@ -87,11 +123,12 @@ def _frag_line(
 
 
 class FastLines:
-    """Mixin for ReportLab's Paragraph: its commonest case, one fragment of plain words (one
-    font, size and colour), broken by the same greedy loop as ``Paragraph.breakLines`` with the
-    same arithmetic, so the same lines to the last bit; words measured once per process.
-    Everything rarer (several fragments, soft hyphens, a word that is hyphenated or too long
-    for a line, bidi or shaped text, a split paragraph's word list) is ReportLab's own code."""
+    """Mixin for ReportLab's Paragraph: its two common cases, one fragment of plain words (one
+    font, size and colour) and several plain-text fragments (bold, links, fallback fonts),
+    broken by the same greedy loop as ``Paragraph.breakLines`` with the same arithmetic, so the
+    same lines to the last bit; words measured once per process. Everything rarer (soft
+    hyphens, a word that is hyphenated or too long for a line, bidi or shaped text, images,
+    line breaks, split word pieces) is ReportLab's own code."""
 
     frags: list[Any]
     style: Any
@@ -109,38 +146,24 @@ class FastLines:
         return lines
 
     def _fast_lines(self, width: Any) -> Any:
+        """One fragment as the parser made it (the caller checked)."""
         style = self.style
-        frags = self.frags
-        if len(frags) != 1 or style.endDots or style.shaping:
-            return None
-        if style.wordWrap and style.wordWrap.upper() in ("RTL", "LTR"):
-            return None
-        f = frags[0]
+        f = self.frags[0]
         text = getattr(f, "text", None)
-        if text is None or hasattr(f, "cbDefn") or hasattr(f, "backColor"):
+        if text is None or style.endDots or hasattr(f, "cbDefn") or hasattr(f, "backColor"):
             return None
-        if rl._processed_frags(frags) or rl._shy in text:
+        if rl._shy in text:
             return None
         text = rl.strip(text)
         if not text:
             return None
-        if isinstance(width, tuple):
-            return None  # ReportLab's own error, if a marker narrows the first line
-        # ReportLab's _handleBulletWidth narrows the first line in the list it is given: the
-        # same, on a copy until the lines are known (a fallback starts from the original)
-        widths = list(width) if isinstance(width, list) else [width]
-        rl._handleBulletWidth(self.bulletText, style, widths)
+        setup = _setup(self, width)
+        if setup is None:
+            return None
+        widths, hyphenator, uri_waste, embedded, attempt, min_length = setup
         font_name, font_size = f.fontName, f.fontSize
         measure = _width_of(font_name, font_size, self.encoding)
-        hyphenator = _hyphenator(style)
-        uri_waste = style.uriWasteReduce
-        embedded = style.embeddedHyphenation
-        attempt = hyphenator or uri_waste or embedded
-        if attempt:
-            if embedded > 1:
-                return None  # hyphenation2: a line may take part of the next word back
-            min_length = getattr(style, "hyphenationMinWordLength", rl.hyphenationMinWordLength)
-            nobr = getattr(f, "nobr", False)
+        nobr = getattr(f, "nobr", False)
         split_long = style.splitLongWords
         last = len(widths) - 1
         max_width = widths[0]
@@ -204,9 +227,7 @@ class FastLines:
         (a space's width, a font's ascent and descent, whether two fragments look the same)."""
         style = self.style
         frags = self.frags
-        if not frags or style.shaping:
-            return None
-        if style.wordWrap and style.wordWrap.upper() in ("RTL", "LTR"):
+        if not frags:
             return None
         if getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off"):
             return None
@@ -219,18 +240,10 @@ class FastLines:
                     return None
                 if hasattr(f, "lineBreak") or hasattr(f, "backColor"):
                     return None
-        if isinstance(width, tuple):
-            return None  # as in _fast_lines
-        hyphenator = _hyphenator(style)
-        uri_waste = style.uriWasteReduce
-        embedded = style.embeddedHyphenation
-        attempt = hyphenator or uri_waste or embedded
-        if attempt:
-            if embedded > 1:
-                return None
-            min_length = getattr(style, "hyphenationMinWordLength", rl.hyphenationMinWordLength)
-        widths = list(width) if isinstance(width, list) else [width]
-        rl._handleBulletWidth(self.bulletText, style, widths)
+        setup = _setup(self, width)
+        if setup is None:
+            return None
+        widths, hyphenator, uri_waste, embedded, attempt, min_length = setup
         max_width = widths[0]
         last = len(widths) - 1
         fragwords = rl._getFragWords(frags, max_width)
