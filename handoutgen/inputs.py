@@ -20,6 +20,15 @@ except ImportError:  # pragma: no cover - other versions and interpreters
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+@cache
+def code_digest() -> str:
+    """One hash of the generator's own code (every module of the package), once a process."""
+    generator = sha256()
+    for source in sorted(PACKAGE_DIR.glob("*.py")):
+        generator.update(source.read_bytes())
+    return generator.hexdigest()
+
+
 class Fingerprints:
     """Hashes input files once per run and combines them per job."""
 
@@ -61,16 +70,13 @@ class Fingerprints:
         paths += list((self.root / "fonts").glob("*"))
         paths += list((self.root / "handouts").glob("*.json"))
         paths += [self.root / "locales" / "plural-forms.yaml"]
-        generator = sha256()
-        for source in sorted(PACKAGE_DIR.glob("*.py")):
-            generator.update(source.read_bytes())
         # ReportLab's own version string: importlib.metadata costs 20 ms to import
         import reportlab
 
         engine = str(getattr(reportlab, "Version", "unknown"))
         return [
             *self.files(paths),
-            ("generator", f"{__version__}:{generator.hexdigest()}"),
+            ("generator", f"{__version__}:{code_digest()}"),
             ("reportlab", engine),
         ]
 

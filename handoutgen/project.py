@@ -111,9 +111,9 @@ class Project:
 
     def _validated(self, topic: str, path: Path) -> Handout:
         """A topic file -> its Handout, kept on disk under .cache/topics/ by the file's bytes,
-        the schema's and the code that loads and validates: each worker of a batch loads the
-        topics it builds, and a kept one is read back in a tenth of the time. A file that
-        does not validate is not kept (its problems are raised each time)."""
+        the schema's, the package's code and its parsers (_code_key): each worker of a batch
+        loads the topics it builds, and a kept one is read back in a tenth of the time. A file
+        that does not validate is not kept (its problems are raised each time)."""
         from .validate import validate_handout
 
         try:
@@ -233,9 +233,9 @@ __all__ = ["DEFAULT_BRAND", "STANDARD_EDITION", "InputError", "Project"]
 
 
 def _sha(data: bytes) -> str:
-    import hashlib
+    from .inputs import sha256
 
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 @cache
@@ -248,10 +248,10 @@ def _code_key() -> str:
     import yaml
 
     from . import __version__
+    from .inputs import code_digest
 
-    here = Path(__file__).resolve().parent
-    parts = [__version__, yaml.__version__, str(getattr(yaml, "__with_libyaml__", None))]
-    parts += [_sha(p.read_bytes()) for p in sorted(here.glob("*.py"))]
+    parts = [__version__, code_digest(), yaml.__version__]
+    parts.append(str(getattr(yaml, "__with_libyaml__", None)))
     spec = find_spec("fastjsonschema")  # its version, without its 20 ms import
     if spec and spec.origin:
         folder = Path(spec.origin).parent

@@ -96,10 +96,31 @@ def test_the_code_key_covers_every_module_and_the_parsers():
     import yaml
 
     import handoutgen
-    from handoutgen.project import _code_key, _sha
+    from handoutgen import inputs
+    from handoutgen.project import _code_key
 
     key = _code_key()
     here = Path(handoutgen.__file__).parent
+    assert inputs.code_digest() in key.split("|")
+    sources = sorted(p.name for p in inputs.PACKAGE_DIR.glob("*.py"))
     for module in ("inline.py", "errors.py", "validate.py", "load.py", "model.py"):
-        assert _sha((here / module).read_bytes()) in key
+        assert (here / module).is_file() and module in sources  # all in the digest
     assert yaml.__version__ in key.split("|")
+
+
+def test_the_code_digest_changes_with_any_module(tmp_path, monkeypatch):
+    import shutil
+
+    from handoutgen import inputs
+
+    package = tmp_path / "handoutgen"
+    shutil.copytree(inputs.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(inputs, "PACKAGE_DIR", package)
+    inputs.code_digest.cache_clear()
+    try:
+        before = inputs.code_digest()
+        (package / "inline.py").write_text("# a changed rule\n", encoding="utf-8")
+        inputs.code_digest.cache_clear()
+        assert inputs.code_digest() != before
+    finally:
+        inputs.code_digest.cache_clear()
