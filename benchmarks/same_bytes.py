@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handoutgen.build import Selection, build_one, expand  # noqa: E402
+from handoutgen.build import build_one  # noqa: E402
+from handoutgen.leaflet import Selection, expand  # noqa: E402
 from handoutgen.project import Project  # noqa: E402
 
 

@@ -10,7 +10,7 @@ import jinja2
 from .build import origins_of
 from .compose import ComposeRequest, compose
 from .errors import HandoutError, InputError, Problem
-from .fonts import register_families
+from .layout.fonts import register_families
 from .localize import SOURCE_LOCALE, load_catalog, localize
 from .project import Project
 from .render import missing_glyphs

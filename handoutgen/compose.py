@@ -1,8 +1,11 @@
-"""Compose stage: localized handout + brand + templates -> a typed Document of blocks (no I/O)."""
+"""Compose stage: localized handout + brand + templates -> a typed Document of blocks (no I/O
+but reading templates). The templates' output is a small XML vocabulary; each element is
+turned into document blocks by its block kind (``handoutgen.blocks``)."""
 
 from __future__ import annotations
 
 import re
+import traceback
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,32 +14,21 @@ from types import SimpleNamespace
 
 import jinja2
 
+from . import cache
+from .blocks import registry
 from .errors import InputError, Problem
 from .inline import InlineError, literal, parse_inline, plain_text
 from .localize import locale_chain
-from .model import (
-    Brand,
-    DocBlock,
-    DocBox,
-    DocDefinitions,
-    DocHeading,
-    DocList,
-    DocMasthead,
-    DocMeta,
-    DocPara,
-    DocTable,
-    DocTitleBand,
-    Document,
-    Furniture,
-    Inline,
-    LocalizedHandout,
-    in_language,
-)
+from .model import Brand, DocBlock, DocMeta, Document, Furniture, Inline, in_language
 from .templating import Translations, environment, gettext_callables
 
 MAIN_TEMPLATE = "leaflet.xml.j2"
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n]+")
-PARA_CLASSES = ("body", "summary", "small", "large")
+STRUCTURE = ("meta", "furniture")  # elements of the leaflet that are not blocks
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .model import LocalizedHandout
 
 
 @dataclass(frozen=True)
@@ -50,22 +42,29 @@ class ComposeRequest:
 
 # the template's text after substitution repeats across leaflets (its wording, the brand's
 # details, a topic in several brands and papers): parsed once per process
-PARSED_KEPT = 4096
-_parsed: dict[tuple[str, tuple[tuple[str, str], ...]], Inline] = {}
+_parsed = cache.memo("parsed template text", kept=4096)
 
 
-class _Parser:
+class Parser:
     """XML from the templates -> Document blocks; every element's text goes through the inline
     syntax, so markup can only come from this fixed vocabulary."""
 
-    def __init__(self, values: Mapping[str, str], origin: str) -> None:
+    def __init__(
+        self, values: Mapping[str, str], origin: str, files: TopicFiles | None = None
+    ) -> None:
         self.values = values
+        self.files = files or TopicFiles(Path(), ())
         self.values_key = tuple(sorted(values.items()))
         self.origin = origin
         self.problems: list[Problem] = []
 
     def fail(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.origin, None, where, message))
+
+    def origin_of(self, el: ET.Element) -> str:
+        """Where an element's block came from: its ``at`` (a content block's msgctxt and
+        line), else the template."""
+        return el.get("at") or f"template {self.origin}"
 
     def inline(self, el: ET.Element, where: str) -> Inline:
         # collapse the template's layout whitespace only: no-break spaces are meant
@@ -79,10 +78,7 @@ class _Parser:
         except InlineError as exc:
             self.fail(where, f"{exc} in {text[:60]!r}")
             return ()
-        if len(_parsed) >= PARSED_KEPT:
-            _parsed.clear()
-        _parsed[key] = spans
-        return spans
+        return _parsed.put(key, spans)
 
     def blocks(self, parent: ET.Element, where: str) -> list[DocBlock]:
         out: list[DocBlock] = []
@@ -91,50 +87,28 @@ class _Parser:
         return out
 
     def block(self, el: ET.Element, where: str) -> list[DocBlock]:
-        tag = el.tag
-        if tag == "section":
+        if el.tag == "section":
             return self.blocks(el, f"section[{el.get('id')}]")
-        if tag == "h2":
-            return [DocHeading(2, self.inline(el, where), anchor=None)]
-        if tag == "p":
-            cls = el.get("class", "body")
-            if cls not in PARA_CLASSES:
-                self.fail(where, f"unknown paragraph class {cls!r}")
-            return [DocPara(self.inline(el, where), cls, keep_with_next=el.get("keep") == "next")]
-        if tag == "list":
-            kind = el.get("kind", "bullets")
-            items = tuple(self.inline(li, where) for li in el.findall("li"))
-            return [DocList(kind, items)]  # type: ignore[arg-type]
-        if tag == "dl":
-            terms = [self.inline(e, where) for e in el.findall("dt")]
-            texts = [self.inline(e, where) for e in el.findall("dd")]
-            return [DocDefinitions(tuple(zip(terms, texts, strict=True)))]
-        if tag in ("callout", "box"):
-            title_el = el.find("title")
-            title = self.inline(title_el, where) if title_el is not None else None
-            inner = [c for c in el if c.tag != "title"]
-            blocks = [b for c in inner for b in self.block(c, f"{where}/{c.tag}")]
-            return [DocBox(el.get("kind", "note"), title, tuple(blocks))]
-        if tag == "table":
-            rows = el.findall("tr")
-            header = tuple(self.inline(c, where) for c in rows[0]) if rows else ()
-            body = tuple(tuple(self.inline(c, where) for c in r) for r in rows[1:])
-            widths = (
-                tuple(float(w) for w in el.get("widths").split(",")) if el.get("widths") else None
-            )
-            cap = el.find("caption")
-            caption = self.inline(cap, where) if cap is not None else None
-            return [DocTable(header, body, widths, caption)]
-        if tag == "masthead":
-            name = self.inline(el.find("name"), where)  # type: ignore[arg-type]
-            tag_el = el.find("tagline")
-            tagline = self.inline(tag_el, where) if tag_el is not None else None
-            logo = Path(el.get("logo")) if el.get("logo") else None
-            return [DocMasthead(name, tagline, logo, el.get("logo-alt", ""))]
-        if tag == "title-band":
-            return [DocTitleBand(self.inline(el, where))]
-        self.fail(where, f"unknown element <{tag}> in template output")
-        return []
+        kind = registry().for_element(el.tag)
+        if kind is None:
+            self.fail(where, f"unknown element <{el.tag}> in template output")
+            return []
+        return kind.compose(el, self, where)
+
+
+class TopicFiles:
+    """The files a template may show (a figure's ``src``): only those the topic names and
+    validation accepted, by the name the topic gives them."""
+
+    def __init__(self, folder: Path, allowed: tuple[Path, ...]) -> None:
+        self.folder = folder
+        self.allowed = set(allowed)
+
+    def get(self, name: str) -> Path | None:
+        from .imagefiles import resolve
+
+        path, _ = resolve(self.folder, name)
+        return path if path in self.allowed else None
 
 
 def _brand_text(brand: Brand, tag: str) -> SimpleNamespace:
@@ -157,14 +131,37 @@ def _brand_text(brand: Brand, tag: str) -> SimpleNamespace:
     )
 
 
+def _shown(filename: str | None, roots: list[Path]) -> str | None:
+    """A template file as messages name it: relative to the project."""
+    if not filename:
+        return None
+    path = Path(filename)
+    for root in roots:
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return filename
+
+
+def _template_place(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line an error at render time was raised in: the innermost frame
+    Jinja mapped back to a template."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(".j2"):
+            found = (frame.filename, frame.lineno)
+    return found
+
+
 def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     """Render the leaflet template for one localized handout, brand and edition, and parse it."""
     loc = request.localized
-    env = environment(templates_dir, request.brand.directory)
-    origin = f"{request.brand.id}:{MAIN_TEMPLATE}"
+    brand = request.brand
+    env = environment(templates_dir, brand.directory)
+    roots = [templates_dir.parent]
+    origin = f"{brand.id}:{MAIN_TEMPLATE}"
     context = {
         "h": loc.handout,
-        "brand": _brand_text(request.brand, loc.locale.tag),
+        "brand": _brand_text(brand, loc.locale.tag),
         "locale": loc.locale,
         "dates": loc.dates,
         "translated": loc.translated,
@@ -178,34 +175,26 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     try:
         # an edition may compose differently (e.g. side by side): leaflet.<edition>.xml.j2
         template = env.select_template([f"leaflet.{request.edition}.xml.j2", MAIN_TEMPLATE])
-        origin = f"{request.brand.id}:{template.name}"
+        origin = f"{brand.id}:{template.name}"
         xml = template.render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(
-            [
-                Problem(
-                    exc.filename or exc.name or origin,
-                    exc.lineno,
-                    "",
-                    f"template syntax error: {exc.message}",
-                )
-            ]
-        ) from None
-    except jinja2.UndefinedError as exc:
-        raise InputError([Problem(origin, None, "", f"template error: {exc.message}")]) from None
+        where = _shown(exc.filename, roots) or exc.name or origin
+        message = f"template syntax error (brand {brand.id}): {exc.message}"
+        raise InputError([Problem(where, exc.lineno, "", message)]) from None
+    except jinja2.TemplateError as exc:
+        file, line = _template_place(exc)
+        where = _shown(file, roots) or origin
+        message = f"template error (brand {brand.id}, {origin}): {exc.message}"
+        raise InputError([Problem(where, line, "", message)]) from None
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
         line = exc.position[0]
         snippet = xml.splitlines()[line - 1].strip()[:80] if line else ""
-        raise InputError(
-            [
-                Problem(
-                    origin, None, "", f"template output is not well-formed XML ({exc}): {snippet!r}"
-                )
-            ]
-        ) from None
-    parser = _Parser(request.brand.placeholders(), origin)
+        message = f"template output is not well-formed XML ({exc}): {snippet!r}"
+        raise InputError([Problem(origin, None, "", message)]) from None
+    handout = loc.handout
+    parser = Parser(brand.placeholders(), origin, TopicFiles(handout.path.parent, handout.files))
     meta_el = root.find("meta")
     furn_el = root.find("furniture")
     if meta_el is None or furn_el is None:
@@ -226,8 +215,8 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         direction="rtl" if root.get("dir") == "rtl" else "ltr",
     )
     draft = furn_el.find("draft-mark")
-    page_values = {**request.brand.placeholders(), "page": "{page}", "pages": "{pages}"}
-    furniture_parser = _Parser(page_values, origin)
+    page_values = {**brand.placeholders(), "page": "{page}", "pages": "{pages}"}
+    furniture_parser = Parser(page_values, origin)
 
     def ftext(tag: str) -> str:
         found = furn_el.find(tag)  # type: ignore[union-attr]
@@ -240,9 +229,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         footer_right=ftext("footer-right"),
         draft_mark=ftext("draft-mark") if draft is not None else None,
     )
-    blocks = [
-        b for el in root if el.tag not in ("meta", "furniture") for b in parser.block(el, el.tag)
-    ]
+    blocks = [b for el in root if el.tag not in STRUCTURE for b in parser.block(el, el.tag)]
     if parser.problems or furniture_parser.problems:
         raise InputError(parser.problems + furniture_parser.problems)
     return Document(meta=meta, furniture=furniture, blocks=tuple(blocks))

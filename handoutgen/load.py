@@ -54,7 +54,7 @@ _SCALARS = {
 }
 
 
-def _plain(node: yaml.Node, path: JsonPath, out: Sourced) -> Any:
+def plain_data(node: yaml.Node, path: JsonPath, out: Sourced) -> Any:
     # a block scalar (> or |) starts at its indicator; its text starts on the next line
     block = isinstance(node, yaml.ScalarNode) and node.style in (">", "|")
     out.lines[path] = node.start_mark.line + (2 if block else 1)
@@ -73,10 +73,10 @@ def _plain(node: yaml.Node, path: JsonPath, out: Sourced) -> Any:
                 )
                 continue
             out.lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _plain(value_node, (*path, key), out)
+            result[key] = plain_data(value_node, (*path, key), out)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, (*path, i), out) for i, item in enumerate(node.value)]
+        return [plain_data(item, (*path, i), out) for i, item in enumerate(node.value)]
     convert = _SCALARS.get(node.tag)
     if convert is None or node.style:  # quoted scalars and dates stay strings
         return node.value
@@ -115,5 +115,5 @@ def load_yaml(path: Path, *, root: Path | None = None, text: str | None = None) 
     if node is None:
         out.problems.append(Problem(display, 1, "", "file is empty"))
         return out
-    out.data = _plain(node, (), out)
+    out.data = plain_data(node, (), out)
     return out

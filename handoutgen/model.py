@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 # --- content (handouts/<topic>.yaml) -------------------------------------------------------------
 
@@ -25,10 +25,6 @@ class SourceText(str):
         return str(self), self.line
 
 
-ListKind = Literal["bullets", "steps", "checklist"]
-CalloutKind = Literal["urgent", "warning", "tip", "note"]
-
-
 @dataclass(frozen=True)
 class Person:
     name: str
@@ -45,57 +41,24 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class ContentBlock:
+    """A block of a topic's content (``handouts/<topic>.yaml``); each kind is a subclass in
+    its own module of ``handoutgen.blocks``, which says how every stage handles it."""
+
     id: str
-    text: str
+    # where it was written: ``neuromyotonia/symptoms/list (handouts/neuromyotonia.yaml:42)``
+    # (for messages; not part of its value)
+    origin: str = field(default="", compare=False, kw_only=True)
 
-
-@dataclass(frozen=True)
-class ItemList:
-    id: str
-    kind: ListKind
-    items: tuple[str, ...]
-    intro: str | None = None
-
-
-@dataclass(frozen=True)
-class Definition:
-    term: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Definitions:
-    id: str
-    items: tuple[Definition, ...]
-    intro: str | None = None
-
-
-@dataclass(frozen=True)
-class Callout:
-    id: str
-    kind: CalloutKind
-    title: str
-    blocks: tuple[Paragraph | ItemList, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    id: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...] | None = None
-    caption: str | None = None
-
-
-Block = Paragraph | ItemList | Definitions | Callout | Table
+    type: ClassVar[str] = ""  # its YAML ``type`` (a kind with several, per instance)
+    template: ClassVar[str] = ""  # the template that composes it
 
 
 @dataclass(frozen=True)
 class Section:
     id: str
     heading: str
-    blocks: tuple[Block, ...]
+    blocks: tuple[ContentBlock, ...]
 
 
 @dataclass(frozen=True)
@@ -117,84 +80,12 @@ class Handout:
     sources: tuple[Source, ...]
     sections: tuple[Section, ...]
     path: Path = field(default=Path(), compare=False)
+    # files the content refers to (figures), inside the topic's folder
+    files: tuple[Path, ...] = field(default=(), compare=False)
     # (msgctxt) -> source line, for messages that must name the place a string came from
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     # context prefix (topic/section or topic/section/block) -> note for translators
     notes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
-
-
-def _map_block(block: Block, ctx: str, fn: Callable[[str, str], str]) -> Block:
-    """Return ``block`` with every translatable string passed through ``fn(context, text)``."""
-    c = f"{ctx}/{block.id}"
-    match block:
-        case Paragraph():
-            return replace(block, text=fn(c, block.text))
-        case ItemList():
-            return replace(
-                block,
-                intro=fn(f"{c}/intro", block.intro) if block.intro else None,
-                items=tuple(fn(c, item) for item in block.items),
-            )
-        case Definitions():
-            return replace(
-                block,
-                intro=fn(f"{c}/intro", block.intro) if block.intro else None,
-                items=tuple(
-                    Definition(fn(f"{c}/term", d.term), fn(f"{c}/text", d.text))
-                    for d in block.items
-                ),
-            )
-        case Callout():
-            return replace(
-                block,
-                title=fn(f"{c}/title", block.title),
-                blocks=tuple(_map_block(b, c, fn) for b in block.blocks),  # type: ignore[misc]
-            )
-        case Table():
-            return replace(
-                block,
-                caption=fn(f"{c}/caption", block.caption) if block.caption else None,
-                header=tuple(fn(f"{c}/header", h) for h in block.header),
-                rows=tuple(tuple(fn(c, cell) for cell in row) for row in block.rows),
-            )
-    raise TypeError(block)  # pragma: no cover
-
-
-def map_strings(handout: Handout, fn: Callable[[str, str], str]) -> Handout:
-    """Return ``handout`` with every translatable string replaced by ``fn(msgctxt, text)``.
-
-    Contexts are built from stable ids (``topic/section/block[/field]``), never positions; the
-    same walk drives translation lookup and catalog extraction.
-    """
-    t = handout.id
-    return replace(
-        handout,
-        title=fn(f"{t}/title", handout.title),
-        summary=fn(f"{t}/summary", handout.summary),
-        keywords=tuple(fn(f"{t}/keywords", k) for k in handout.keywords),
-        authors=tuple(replace(p, role=fn(f"{t}/people/role", p.role)) for p in handout.authors),
-        reviewers=tuple(replace(p, role=fn(f"{t}/people/role", p.role)) for p in handout.reviewers),
-        sections=tuple(
-            replace(
-                s,
-                heading=fn(f"{t}/{s.id}/heading", s.heading),
-                blocks=tuple(_map_block(b, f"{t}/{s.id}", fn) for b in s.blocks),
-            )
-            for s in handout.sections
-        ),
-    )
-
-
-def iter_strings(handout: Handout) -> Iterator[tuple[str, str]]:
-    """Yield ``(msgctxt, text)`` for every translatable string of ``handout``, in reading order."""
-    found: list[tuple[str, str]] = []
-
-    def collect(ctx: str, text: str) -> str:
-        found.append((ctx, text))
-        return text
-
-    map_strings(handout, collect)
-    yield from found
 
 
 # --- brands and locales ---------------------------------------------------------------------------
@@ -310,63 +201,12 @@ Inline = tuple[Span, ...]
 
 
 @dataclass(frozen=True)
-class DocHeading:
-    level: int
-    text: Inline
-    anchor: str | None = None
+class DocBlock:
+    """A block of a composed document (what the templates produce, what the renderer draws);
+    each kind is a subclass in its own module of ``handoutgen.blocks``."""
 
-
-@dataclass(frozen=True)
-class DocPara:
-    text: Inline
-    style: str = "body"
-    keep_with_next: bool = False  # an introduction stays on the page of what it introduces
-
-
-@dataclass(frozen=True)
-class DocList:
-    kind: ListKind
-    items: tuple[Inline, ...]
-
-
-@dataclass(frozen=True)
-class DocDefinitions:
-    items: tuple[tuple[Inline, Inline], ...]
-
-
-@dataclass(frozen=True)
-class DocTable:
-    header: tuple[Inline, ...]
-    rows: tuple[tuple[Inline, ...], ...]
-    widths: tuple[float, ...] | None = None
-    caption: Inline | None = None
-
-
-@dataclass(frozen=True)
-class DocBox:
-    """A framed group kept on one page: a callout (urgent/warning/tip/note) or a standard box."""
-
-    kind: str
-    title: Inline | None
-    blocks: tuple[DocBlock, ...]
-
-
-@dataclass(frozen=True)
-class DocMasthead:
-    name: Inline
-    tagline: Inline | None
-    logo: Path | None
-    logo_alt: str
-
-
-@dataclass(frozen=True)
-class DocTitleBand:
-    title: Inline
-
-
-DocBlock = (
-    DocHeading | DocPara | DocList | DocDefinitions | DocTable | DocBox | DocMasthead | DocTitleBand
-)
+    # where it came from, for messages: a msgctxt and file:line, or a template
+    origin: str = field(default="", compare=False, kw_only=True)
 
 
 @dataclass(frozen=True)

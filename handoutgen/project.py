@@ -3,15 +3,15 @@ each loaded and validated once per process."""
 
 from __future__ import annotations
 
-import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
+from .cache.keys import engine_key, file_digest, key
+from .cache.store import folder, pickled
+from .editions import Edition, load_editions
 from .errors import InputError, Problem, SelectionError
-from .load import Sourced, format_path, load_yaml
-from .localize import (
+from .i18n.catalog import (
     DOMAIN,
     SOURCE_LOCALE,
     Catalog,
@@ -19,13 +19,22 @@ from .localize import (
     load_catalog,
     locale_chain,
 )
+from .leaflet import STANDARD_EDITION
+from .load import Sourced, load_yaml
 from .model import Brand, Handout
-from .theme import Theme, deep_merge, load_theme_layers, override_problems, resolve_theme
+from .theme import (
+    Places,
+    Theme,
+    deep_merge,
+    load_theme_layers,
+    override_problems,
+    places_of,
+    resolve_theme,
+)
 
 TOPIC_CACHE = ".cache/topics"  # under the project root; build products, never committed
 DEFAULT_BRAND = "default"
 KEPT_TOPICS = 8  # loaded topics kept in memory, most recently used
-STANDARD_EDITION = "standard"
 
 
 @dataclass
@@ -34,7 +43,8 @@ class Project:
     _handouts: OrderedDict[str, Handout] = field(default_factory=OrderedDict, repr=False)
     _brands: dict[str, Brand] = field(default_factory=dict, repr=False)
     _themes: dict[tuple[str, str], Theme] = field(default_factory=dict, repr=False)
-    _theme_data: dict[str, dict] = field(default_factory=dict, repr=False)
+    _theme_data: dict[str, tuple[dict, Places]] = field(default_factory=dict, repr=False)
+    _editions: dict[str, Edition] | None = field(default=None, repr=False)
 
     @property
     def handouts_dir(self) -> Path:
@@ -85,8 +95,24 @@ class Project:
         return [SOURCE_LOCALE, *sorted(found - {SOURCE_LOCALE})]
 
     def editions(self) -> list[str]:
-        variants = sorted(p.stem for p in self.themes_dir.glob("*.yaml") if p.stem != "default")
-        return [STANDARD_EDITION, *variants]
+        """Every edition of ``templates/editions.yaml``, ``standard`` first."""
+        return list(self._edition_table())
+
+    def edition(self, name: str) -> Edition:
+        table = self._edition_table()
+        if name not in table:
+            raise SelectionError(f"unknown edition {name!r} (available: {', '.join(table)})")
+        return table[name]
+
+    def _edition_table(self) -> dict[str, Edition]:
+        if self._editions is None:
+            self._editions = load_editions(self.templates_dir, root=self.root)
+        return self._editions
+
+    def theme_files(self, edition: str) -> list[Path]:
+        """The theme files an edition is made of, in order."""
+        layers = self.edition(edition).theme
+        return [self.themes_dir / f"{name}.yaml" for name in ("default", *layers)]
 
     def papers(self) -> list[str]:
         return sorted(self.theme_data(STANDARD_EDITION)["papers"])
@@ -111,26 +137,27 @@ class Project:
 
     def _validated(self, topic: str, path: Path) -> Handout:
         """A topic file -> its Handout, kept on disk under .cache/topics/ by the file's bytes,
-        the schema's, the package's code and its parsers (_code_key): each worker of a batch
-        loads the topics it builds, and a kept one is read back in a tenth of the time. A file
-        that does not validate is not kept (its problems are raised each time)."""
+        the schema's and the engine (every library and the package's code): each worker of a
+        batch loads the topics it builds, and a kept one is read back in a tenth of the time.
+        A file that does not validate is not kept (its problems are raised each time)."""
         from .validate import validate_handout
 
         try:
-            raw = path.read_bytes()
-            text = raw.decode("utf-8")
-            schema = self.handout_schema.read_bytes()
+            text = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):  # reported, with the place, by the loader
             return validate_handout(load_yaml(path, root=self.root), self.handout_schema)
-        key = "|".join(
-            (str(path), str(self.root), _sha(raw), _sha(schema), _code_key(), sys.version)
+        recipe = key(
+            "topic",
+            str(path),
+            str(self.root),
+            file_digest(path),
+            file_digest(self.handout_schema),
+            engine_key(),
         )
-        from .diskcache import pickled
-
         return pickled(
-            self.root / TOPIC_CACHE,
+            folder(self.root, "topics"),
             topic,
-            key,
+            recipe,
             lambda: validate_handout(
                 load_yaml(path, root=self.root, text=text), self.handout_schema
             ),
@@ -152,7 +179,7 @@ class Project:
                 raise SelectionError(
                     f"unknown brand {brand_id!r} (available: {', '.join(self.brands())})"
                 )
-            from .validate import validate_brand  # JSON Schema loads only when validating
+            from .brands import validate_brand  # JSON Schema loads only when validating
 
             src = load_yaml(path, root=self.root)
             problems = []
@@ -173,36 +200,42 @@ class Project:
         return self._brands[brand_id]
 
     def _theme_value_problems(self, src: Sourced, theme: dict) -> list[Problem]:
-        lines = {format_path(path): line for path, line in src.lines.items() if path}
         problems = []
         for edition in self.editions():
+            data, places = self._theme_layers(edition)
+            places = {**places, **places_of(src, ("theme",))}
             try:
-                resolve_theme(deep_merge(self.theme_data(edition), theme), origin=src.display)
+                resolve_theme(deep_merge(data, theme), origin=src.display, places=places)
             except InputError as exc:
-                problems += [_at_line(p, src.display, lines) for p in exc.problems]
+                problems += exc.problems
         return problems
 
-    def theme_data(self, edition: str) -> dict:
+    def _theme_layers(self, edition: str) -> tuple[dict, Places]:
         if edition not in self._theme_data:
-            if edition not in self.editions():
-                raise SelectionError(
-                    f"unknown edition {edition!r} (available: {', '.join(self.editions())})"
-                )
-            self._theme_data[edition] = load_theme_layers(self.themes_dir, edition, root=self.root)
+            layers = self.edition(edition).theme
+            self._theme_data[edition] = load_theme_layers(self.themes_dir, layers, root=self.root)
         return self._theme_data[edition]
 
+    def theme_data(self, edition: str) -> dict:
+        """The edition's theme before any brand's overrides, as plain data."""
+        return self._theme_layers(edition)[0]
+
     def theme(self, brand_id: str, edition: str) -> Theme:
+        """The resolved theme of a brand in an edition. A problem names the file and line
+        that set the value: a theme file, or the brand's ``theme:``."""
         key = (brand_id, edition)
         if key not in self._themes:
             brand = self.brand(brand_id)
-            data = deep_merge(self.theme_data(edition), brand.theme)
+            data, places = self._theme_layers(edition)
+            brand_places = {
+                tuple(name.split(".")[1:]): (brand.source, line, "theme.")
+                for name, line in brand.lines.items()
+                if name.startswith("theme.")
+            }
             origin = f"templates/themes (edition {edition}, with brand {brand_id})"
-            try:
-                self._themes[key] = resolve_theme(data, origin=origin)
-            except InputError as exc:  # a value the brand set is named at its line
-                raise InputError(
-                    [_at_line(p, brand.source, brand.lines) for p in exc.problems]
-                ) from None
+            self._themes[key] = resolve_theme(
+                deep_merge(data, brand.theme), origin=origin, places={**places, **brand_places}
+            )
         return self._themes[key]
 
     def resolves(self, locale: str) -> bool:
@@ -219,43 +252,4 @@ class Project:
         return load_catalog(self.locales_dir, locale)
 
 
-def _at_line(problem: Problem, source: str, lines: dict[str, int]) -> Problem:
-    """A theme problem in a value a brand overrides -> its brand.yaml file and line."""
-    parts = problem.field.split(".")
-    for n in range(len(parts), 0, -1):
-        key = ".".join(["theme", *parts[:n]])
-        if key in lines:
-            return Problem(source, lines[key], f"theme.{problem.field}", problem.message)
-    return problem
-
-
 __all__ = ["DEFAULT_BRAND", "STANDARD_EDITION", "InputError", "Project"]
-
-
-def _sha(data: bytes) -> str:
-    from .inputs import sha256
-
-    return sha256(data).hexdigest()
-
-
-@cache
-def _code_key() -> str:
-    """What a kept Handout depends on besides its files: the whole package (loading, checks,
-    the inline syntax, the model), the YAML parser and the schema validator that accepted it.
-    (jsonschema is consulted only for a topic fastjsonschema rejects, and those are not kept.)"""
-    from importlib.util import find_spec
-
-    import yaml
-
-    from . import __version__
-    from .inputs import code_digest
-
-    parts = [__version__, code_digest(), yaml.__version__]
-    parts.append(str(getattr(yaml, "__with_libyaml__", None)))
-    spec = find_spec("fastjsonschema")  # its version, without its 20 ms import
-    if spec and spec.origin:
-        folder = Path(spec.origin).parent
-        for name in ("__init__.py", "version.py"):
-            if (folder / name).is_file():
-                parts.append(_sha((folder / name).read_bytes()))
-    return "|".join(parts)

@@ -4,28 +4,51 @@ from __future__ import annotations
 
 import contextlib
 import gettext as _gettext
-import hashlib
 import sys
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
+from . import cache
+from .cache.keys import file_digest, key
 from .inline import literal
 
 Translations = _gettext.NullTranslations
 
 
-@cache
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja's file loader, with a template up to date while its bytes are the same (Jinja's
+    own check compares modification times, which ``touch -r`` or ``cp -p`` restore)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, _ = super().get_source(environment, template)
+        digest = file_digest(filename)
+        return source, filename, lambda: file_digest(filename) == digest
+
+
+_environments = cache.memo("template environments", kept=16)
+
+
 def environment(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environment:
-    """One environment per (templates, brand): the brand's own templates win over the defaults."""
+    """One environment per (templates, brand): the brand's own templates win over the defaults.
+    Kept for the process (its templates are compiled once, and again when their bytes
+    change), unless caches are off."""
+    found = _environments.get((templates_dir, brand_dir))
+    if found is None:
+        found = _environments.put((templates_dir, brand_dir), _make(templates_dir, brand_dir))
+    return found
+
+
+def _make(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environment:
     search = [str(brand_dir)] if brand_dir else []
     search.append(str(templates_dir))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=_Loader(search),
         bytecode_cache=_bytecode_cache(templates_dir.parent / TEMPLATE_CACHE),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -59,11 +82,13 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (about 60 ms a process for the shipped ones).
     Jinja keys each by its file name and source checksum, not by the options it was compiled
-    with: the folder is named by this module's source (the environment's options) and Jinja's
-    version, so another version of either never reads the other's code. A folder that cannot
-    be made means no cache, not an error."""
-    key = "|".join((Path(__file__).read_text(encoding="utf-8"), jinja2.__version__, sys.version))
-    folder = folder / hashlib.sha256(key.encode()).hexdigest()[:16]
+    with: the folder is named by this module's source (the environment's options), Jinja's
+    version and Python's, so another version of any never reads the other's code. A folder
+    that cannot be made means no cache, not an error; with caches off, none."""
+    if not cache.enabled():
+        return None
+    recipe = key("templates", file_digest(__file__), jinja2.__version__, sys.version)
+    folder = folder / recipe[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

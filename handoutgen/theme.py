@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem
-from .load import load_yaml
+from .load import Sourced, load_yaml
 
 MM = 72 / 25.4  # points per millimetre
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -22,6 +22,8 @@ _STYLE_KEYS = {
     "color",
     "space_before",
     "space_after",
+    "hyphenate",
+    "keep_with_next",
 }
 
 
@@ -35,11 +37,8 @@ class TextStyle:
     color: str  # #rrggbb
     space_before: float
     space_after: float
-
-
-def font_name(family: str, weight: str) -> str:
-    """The name a family's face is registered under with ReportLab: ``sans-bold``."""
-    return f"{family}-{weight}"
+    hyphenate: bool = True  # may be hyphenated where its locale is (never headings)
+    keep_with_next: bool = False  # stays on the page of what follows (headings)
 
 
 @dataclass(frozen=True)
@@ -67,34 +66,6 @@ class Theme:
     hyphenation: dict[str, str] = field(default_factory=dict)  # language -> pyphen dictionary
     hyphenation_min_word_length: int = 14  # shorter words are never hyphenated
     cjk_wrap: tuple[str, ...] = ()  # languages broken between any two characters
-
-    def chain(self, lang: str, family: str) -> tuple[str, ...]:
-        """The font families that draw ``family`` text in locale ``lang`` (BCP-47), in order."""
-        parts = lang.split("-")
-        for key in ("-".join(parts[:2]), parts[0]):
-            if key in self.scripts and family == "sans":
-                return self.scripts[key]
-        return (family,)
-
-    def faces(self, lang: str, family: str, weight: str) -> tuple[str, ...]:
-        """The font names that draw ``family`` text of ``weight`` in ``lang``, in chain order;
-        a family without that weight draws it with its regular face."""
-        return tuple(
-            font_name(f, weight if weight in self.fonts[f] else "regular")
-            for f in self.chain(lang, family)
-        )
-
-    def families_for(self, lang: str) -> dict[str, dict[str, str]]:
-        """The font families a leaflet in ``lang`` draws with: its styles' chains only."""
-        used = {f for style in self.styles.values() for f in self.chain(lang, style.family)}
-        return {family: faces for family, faces in self.fonts.items() if family in used}
-
-    def hyphenation_for(self, lang: str) -> str | None:
-        """The pyphen dictionary for ``lang``, or None: not hyphenated (or hyphenation off)."""
-        return self.hyphenation.get(lang) or self.hyphenation.get(lang.split("-")[0])
-
-    def cjk(self, lang: str) -> bool:
-        return lang.split("-")[0] in self.cjk_wrap
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -140,14 +111,43 @@ def override_problems(
     return problems
 
 
-def load_theme_layers(themes_dir: Path, edition: str, *, root: Path) -> dict[str, Any]:
-    """The default theme with the edition's variant file merged over it."""
+# key path -> (file, line, how that file spells the key's parents) that set it
+Places = dict[tuple[str, ...], tuple[str, int, str]]
+
+
+def places_of(src: Sourced, prefix: tuple[str, ...] = ()) -> Places:
+    """Where each key under ``prefix`` of a loaded file was set: its path below the prefix ->
+    (file, line, ``prefix.`` as a field name)."""
+    n = len(prefix)
+    spelled = "".join(f"{p}." for p in prefix)
+    return {
+        tuple(str(k) for k in path[n:]): (src.display, line, spelled)
+        for path, line in src.lines.items()
+        if len(path) > n and tuple(path[:n]) == prefix
+    }
+
+
+def place(places: Places, field: str) -> tuple[str, int, str] | None:
+    """The file and line that set ``field`` (``colors.link``), or its nearest parent."""
+    parts = tuple(field.split(".")) if field else ()
+    while parts:
+        if parts in places:
+            return places[parts]
+        parts = parts[:-1]
+    return None
+
+
+def load_theme_layers(
+    themes_dir: Path, layers: tuple[str, ...] = (), *, root: Path
+) -> tuple[dict[str, Any], Places]:
+    """The default theme with an edition's layers (``themes/<name>.yaml``) merged over it, in
+    order, and where each value was set."""
     problems: list[Problem] = []
-    layers = [load_yaml(themes_dir / "default.yaml", root=root)]
-    if edition != "standard":
-        layers.append(load_yaml(themes_dir / f"{edition}.yaml", root=root))
+    files = [load_yaml(themes_dir / "default.yaml", root=root)]
+    files += [load_yaml(themes_dir / f"{layer}.yaml", root=root) for layer in layers]
     data: dict[str, Any] = {}
-    for n, layer in enumerate(layers):
+    places: Places = {}
+    for n, layer in enumerate(files):
         problems += layer.problems
         if n and isinstance(layer.data, dict):  # an edition may only change what exists
             problems += [
@@ -156,19 +156,25 @@ def load_theme_layers(themes_dir: Path, edition: str, *, root: Path) -> dict[str
             ]
         if isinstance(layer.data, dict):
             data = deep_merge(data, layer.data)
+            places.update(places_of(layer))
         elif not layer.problems:
             problems.append(Problem(layer.display, 1, "", "a theme file must be a mapping"))
     if problems:
         raise InputError(problems)
-    return data
+    return data, places
 
 
-def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
-    """Check a merged theme mapping and turn it into a Theme; problems name ``origin``."""
+def resolve_theme(data: dict[str, Any], *, origin: str, places: Places | None = None) -> Theme:
+    """Check a merged theme mapping and turn it into a Theme. A problem names the file and
+    line that set the value (``places``), else ``origin``."""
     problems: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
-        problems.append(Problem(origin, None, field, message))
+        found = place(places or {}, field)
+        if found is None:
+            problems.append(Problem(origin, None, field, message))
+        else:
+            problems.append(Problem(found[0], found[1], found[2] + field, message))
 
     for key in ("fonts", "papers", "page", "colors", "boxes", "styles", "spacing"):
         if not isinstance(data.get(key), dict):
@@ -263,6 +269,8 @@ def resolve_theme(data: dict[str, Any], *, origin: str) -> Theme:
                 color(f"styles.{name}.color", spec.get("color", "text")),
                 float(spec.get("space_before", 0)),
                 float(spec.get("space_after", 0)),
+                spec.get("hyphenate", True) is not False,
+                spec.get("keep_with_next", False) is True,
             )
         except (KeyError, TypeError, ValueError):
             bad(f"styles.{name}", "needs numeric size and leading")

@@ -1,153 +1,22 @@
-"""Validate stage: loaded YAML -> typed Handout / Brand, or every problem of the file at once."""
+"""Validate stage: a loaded topic file -> a typed Handout, or every problem of the file at once
+(schema, then the checks a schema cannot express: ids, inline syntax, placeholders, dates, and
+each block kind's own checks)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
-import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .diskcache import marshalled
+from . import blocks
 from .errors import InputError, Problem
 from .inline import InlineError, parse_inline, placeholders
-from .load import JsonPath, Sourced, format_path
-from .model import (
-    PLACEHOLDERS,
-    Brand,
-    Callout,
-    Definition,
-    Definitions,
-    Handout,
-    ItemList,
-    Paragraph,
-    Person,
-    Section,
-    Source,
-    SourceText,
-    Table,
-    iter_strings,
-)
+from .load import JsonPath, Sourced
+from .model import PLACEHOLDERS, Handout, Person, Section, Source, SourceText
+from .schema import schema_problems
+from .strings import iter_strings
 
-if TYPE_CHECKING:  # jsonschema (60 ms to import) only words the problems of a rejected file
-    import jsonschema
-
-
-@cache
-def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
-    import jsonschema
-
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
-_TYPE_NAMES = {"object": "a mapping", "string": "text", "array": "a list"}
-
-
-def _messages(error: jsonschema.ValidationError) -> list[tuple[JsonPath, str]]:
-    """A schema error as (path, plain message) pairs: one per unknown key, at its own line."""
-    path: JsonPath = tuple(error.absolute_path)
-    if error.validator in ("oneOf", "anyOf") and error.context:
-        # the branch of the value's own type (a text, or a mapping of texts) says what is wrong
-        branches: dict[object, list[jsonschema.ValidationError]] = {}
-        for sub in error.context:
-            branches.setdefault(sub.schema_path[0], []).append(sub)
-        fitting = [
-            subs
-            for subs in branches.values()
-            if not any(e.validator == "type" and not e.relative_path for e in subs)
-        ]
-        if len(fitting) == 1:
-            return [m for sub in fitting[0] for m in _messages(sub)]
-        kinds = sorted({str(b.get("type")) for b in error.validator_value if "type" in b})
-        return [(path, f"must be {' or '.join(_TYPE_NAMES.get(k, k) for k in kinds)}")]
-    if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = [k for k in error.instance if k not in allowed]
-        return [
-            ((*path, key), f"unknown key {key!r} (expected one of {', '.join(allowed)})")
-            for key in extra
-        ]
-    return [_message(error)]
-
-
-def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str]:
-    """A schema error as (path, plain message)."""
-    path: JsonPath = tuple(error.absolute_path)
-    v = error.validator
-    if v == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return path, f"missing required key '{missing}'"
-    if v == "enum":
-        options = ", ".join(str(o) for o in error.validator_value)
-        what = "block type" if path and path[-1] == "type" else "value"
-        return path, f"unknown {what} {error.instance!r} (expected one of {options})"
-    if v == "const":
-        return path, f"must be {error.validator_value!r}, not {error.instance!r}"
-    if v == "type":
-        return path, f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
-    if v == "pattern":
-        if "propertyNames" in error.schema_path:  # a key: point at its own line
-            path = (*path, str(error.instance))
-        hint = error.schema.get("description", f"pattern {error.validator_value}")
-        return path, f"{error.instance!r} does not match the expected form ({hint})"
-    if v in ("minItems", "minLength"):
-        return path, "must not be empty"
-    return path, error.message
-
-
-@cache
-def _fast_check(schema_path: Path) -> Callable[[Any], Any]:
-    """The schema compiled to Python by fastjsonschema: about 50 times faster than jsonschema
-    at saying "valid", which is the answer for almost every file. It stops at the first error,
-    so a file it rejects is validated again by jsonschema, which reports every problem. Its
-    draft-07 keywords are the only ones the shipped schemas use."""
-    import fastjsonschema
-
-    text = schema_path.read_text(encoding="utf-8")
-    schema = {**json.loads(text), "$schema": "http://json-schema.org/draft-07/schema#"}
-    # generating and compiling the validator takes about 40 ms a schema, in every process:
-    # its compiled code is kept in the project's .cache, keyed by the schema text, the
-    # fastjsonschema version and the Python bytecode version
-    key = "|".join((text, fastjsonschema.VERSION, sys.implementation.cache_tag or ""))
-
-    def generate() -> tuple[str, Any]:
-        from fastjsonschema.ref_resolver import RefResolver
-
-        source = fastjsonschema.compile_to_code(schema)
-        name = RefResolver.from_schema(schema).get_scope_name()  # what compile() calls
-        return name, compile(source, f"<schema {schema_path.name}>", "exec")
-
-    # the schemas lie one folder below the project root (handouts/, templates/)
-    folder = schema_path.resolve().parent.parent / SCHEMA_CACHE
-    name, code = marshalled(folder, schema_path.stem, key, generate)
-    namespace: dict[str, Any] = {}
-    exec(code, namespace)
-    return namespace[name]
-
-
-SCHEMA_CACHE = ".cache/schemas"  # under the project root; build products, never committed
-
-
-def schema_problems(src: Sourced, schema_path: Path) -> list[Problem]:
-    """Every JSON Schema violation of ``src``, each with its file, line and field."""
-    import fastjsonschema
-
-    try:
-        _fast_check(schema_path)(src.data)
-        return []
-    except fastjsonschema.JsonSchemaException:
-        pass  # find and word every problem
-    problems = []
-    for error in _validator(schema_path).iter_errors(src.data):
-        if error.validator in ("if", "allOf"):
-            continue
-        for path, message in _messages(error):
-            problems.append(src.problem(path, message))
-    return problems
+__all__ = ["schema_problems", "validate_handout"]
 
 
 def _date(src: Sourced, key: str, problems: list[Problem]) -> dt.date:
@@ -156,23 +25,6 @@ def _date(src: Sourced, key: str, problems: list[Problem]) -> dt.date:
     except (TypeError, ValueError):
         problems.append(src.problem((key,), f"{src.data[key]!r} is not a real date"))
         return dt.date.min
-
-
-def _block(data: dict[str, Any]) -> Paragraph | ItemList | Definitions | Callout | Table:
-    kind = data["type"]
-    if kind == "paragraph":
-        return Paragraph(data["id"], data["text"])
-    if kind in ("bullets", "steps", "checklist"):
-        return ItemList(data["id"], kind, tuple(data["items"]), data.get("intro"))
-    if kind == "definitions":
-        items = tuple(Definition(i["term"], i["text"]) for i in data["items"])
-        return Definitions(data["id"], items, data.get("intro"))
-    if kind == "callout":
-        inner = tuple(_block(b) for b in data["blocks"])
-        return Callout(data["id"], data["kind"], data["title"], inner)  # type: ignore[arg-type]
-    widths = tuple(float(w) for w in data["widths"]) if "widths" in data else None
-    rows = tuple(tuple(r) for r in data["rows"])
-    return Table(data["id"], tuple(data["header"]), rows, widths, data.get("caption"))
 
 
 def _string_paths(data: Any, path: JsonPath = ()) -> list[tuple[JsonPath, str]]:
@@ -186,6 +38,7 @@ def _string_paths(data: Any, path: JsonPath = ()) -> list[tuple[JsonPath, str]]:
     return []
 
 
+# keys whose strings are printed (and so may use the inline syntax)
 _TEXT_KEYS = {
     "title",
     "summary",
@@ -197,11 +50,12 @@ _TEXT_KEYS = {
     "items",
     "header",
     "rows",
+    "alt",
 }
 
 
 def _semantic_problems(src: Sourced) -> list[Problem]:
-    """Checks a schema cannot express: unique ids, inline syntax, placeholders, shapes, dates."""
+    """Checks a schema cannot express: unique ids, inline syntax and placeholders."""
     data = src.data
     problems: list[Problem] = []
     expected_id = src.path.stem
@@ -218,34 +72,10 @@ def _semantic_problems(src: Sourced) -> list[Problem]:
         seen_sections.add(section["id"])
         seen_blocks: set[str] = set()
         for bi, block in enumerate(section["blocks"]):
-            bpath: JsonPath = ("sections", si, "blocks", bi)
             if block["id"] in seen_blocks:
-                problems.append(src.problem((*bpath, "id"), f"duplicate block id {block['id']!r}"))
+                path: JsonPath = ("sections", si, "blocks", bi, "id")
+                problems.append(src.problem(path, f"duplicate block id {block['id']!r}"))
             seen_blocks.add(block["id"])
-            if block["type"] == "table":
-                columns = len(block["header"])
-                for ri, row in enumerate(block["rows"]):
-                    if len(row) != columns:
-                        problems.append(
-                            src.problem(
-                                (*bpath, "rows", ri),
-                                f"row has {len(row)} cell(s), the header has {columns}",
-                            )
-                        )
-                if "widths" in block and len(block["widths"]) != columns:
-                    problems.append(
-                        src.problem(
-                            (*bpath, "widths"),
-                            f"{len(block['widths'])} widths for {columns} columns",
-                        )
-                    )
-            if block["type"] == "callout":
-                inner_ids = [b["id"] for b in block["blocks"]]
-                for ii, bid in enumerate(inner_ids):
-                    if bid in inner_ids[:ii]:
-                        problems.append(
-                            src.problem((*bpath, "blocks", ii, "id"), f"duplicate block id {bid!r}")
-                        )
     for path, text in _string_paths(data):
         if not any(p in _TEXT_KEYS for p in path if isinstance(p, str)):
             continue
@@ -264,6 +94,21 @@ def _semantic_problems(src: Sourced) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _origins(block: Any, context: str, src: Sourced, path: JsonPath) -> Any:
+    """``block`` (and the blocks inside it) knowing where it was written."""
+    from dataclasses import replace
+
+    where = f"{context}/{block.id} ({src.display}:{src.line(path) or 1})"
+    inner = getattr(block, "blocks", None)
+    if isinstance(inner, tuple):
+        inner = tuple(
+            _origins(b, f"{context}/{block.id}", src, (*path, "blocks", n))
+            for n, b in enumerate(inner)
+        )
+        return replace(block, origin=where, blocks=inner)
+    return replace(block, origin=where)
 
 
 def validate_handout(src: Sourced, schema_path: Path) -> Handout:
@@ -292,6 +137,16 @@ def validate_handout(src: Sourced, schema_path: Path) -> Handout:
                 ("review_status",), "'clinically-reviewed' needs a reviewer with 'clinical: true'"
             )
         )
+    reading = blocks.Reading(src, src.path.parent)
+    sections = []
+    for si, s in enumerate(d["sections"]):
+        content = []
+        for bi, b in enumerate(s["blocks"]):
+            path: JsonPath = ("sections", si, "blocks", bi)
+            block = blocks.read(b, path, reading)
+            content.append(_origins(block, f"{d['id']}/{s['id']}", src, path))
+        sections.append(Section(s["id"], s["heading"], tuple(content)))
+    problems += reading.problems
     if problems:
         raise InputError(problems)
     handout = Handout(
@@ -310,11 +165,9 @@ def validate_handout(src: Sourced, schema_path: Path) -> Handout:
         sources=tuple(
             Source(s["title"], s["publisher"], s["year"], s.get("url")) for s in d["sources"]
         ),
-        sections=tuple(
-            Section(s["id"], s["heading"], tuple(_block(b) for b in s["blocks"]))
-            for s in d["sections"]
-        ),
+        sections=tuple(sections),
         path=src.path,
+        files=tuple(dict.fromkeys(reading.files)),
     )
     for ctx, text in iter_strings(handout):
         handout.lines.setdefault(ctx, getattr(text, "line", 1))
@@ -340,100 +193,3 @@ def _with_lines(data: Any, src: Sourced, path: JsonPath = ()) -> Any:
     if isinstance(data, list):
         return [_with_lines(v, src, (*path, i)) for i, v in enumerate(data)]
     return data
-
-
-_SVG_FORBIDDEN = ("image", "use", "script", "foreignObject", "feImage", "style")
-
-
-def logo_problems(path: Path) -> list[str]:
-    """Why a logo file cannot be used: unreadable, or an SVG that reaches outside itself
-    (an <image> or external reference would make the renderer read other local files)."""
-    if path.suffix.lower() != ".svg":
-        try:
-            from PIL import Image as PILImage
-
-            with PILImage.open(path) as image:
-                image.verify()
-        except Exception as exc:  # Pillow raises many types for broken files
-            return [f"logo is not a readable image: {exc}"]
-        return []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [f"logo is not a readable SVG file: {exc}"]
-    if "<!ENTITY" in text or "<!DOCTYPE" in text:
-        return ["SVG logos may not declare a DOCTYPE or entities"]
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        return [f"logo is not well-formed SVG: {exc}"]
-    problems = []
-    for el in root.iter():
-        tag = el.tag.rsplit("}", 1)[-1]
-        if tag in _SVG_FORBIDDEN:
-            problems.append(f"SVG logos may not contain <{tag}> (draw it as paths instead)")
-        for name, value in el.attrib.items():
-            if name.rsplit("}", 1)[-1] == "href" and not value.startswith("#"):
-                problems.append(f"SVG logos may not refer to other files ({value!r})")
-            if "url(" in value and "url(#" not in value:
-                problems.append(f"SVG logos may not refer to other files ({value!r})")
-    try:
-        width, height = (
-            float(root.get("width", "0").rstrip("px")),
-            float(root.get("height", "0").rstrip("px")),
-        )
-    except ValueError:
-        width = height = 0.0
-    if not (width > 0 and height > 0) and not root.get("viewBox"):
-        problems.append("SVG logos need a width and height or a viewBox")
-    return sorted(set(problems))
-
-
-def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Brand:
-    """Turn a loaded brand file into a Brand, or raise InputError with all its problems."""
-    if src.problems or not isinstance(src.data, dict):  # unreadable: nothing more to check
-        raise InputError(src.problems or [src.problem((), "must be a mapping of keys")])
-    # schema and semantic checks together, so one run lists every problem of the file
-    problems = schema_problems(src, schema_path)
-    d = src.data
-    directory = src.path.parent
-    if isinstance(d.get("paper"), str) and d["paper"] not in papers:
-        problems.append(
-            src.problem(
-                ("paper",),
-                f"unknown paper {d['paper']!r} (expected one of {', '.join(sorted(papers))})",
-            )
-        )
-    logo = (directory / d["logo"]).resolve() if isinstance(d.get("logo"), str) else None
-    if logo is not None:
-        if not logo.is_relative_to(directory.resolve()):
-            problems.append(src.problem(("logo",), "the logo must be a file in the brand folder"))
-        elif not logo.is_file():
-            problems.append(src.problem(("logo",), f"logo file {d['logo']!r} not found"))
-        elif logo.suffix.lower() not in (".png", ".svg", ".jpg", ".jpeg"):
-            problems.append(src.problem(("logo",), "logo must be a PNG, JPEG or SVG file"))
-        else:
-            problems += [src.problem(("logo",), m) for m in logo_problems(logo)]
-        if not d.get("logo_alt"):
-            problems.append(src.problem(("logo",), "a logo needs 'logo_alt' (a text alternative)"))
-    if problems:
-        raise InputError(problems)
-    return Brand(
-        id=directory.name,
-        name=d["name"],
-        directory=directory,
-        address=tuple(d.get("address", ())),
-        phone=d["phone"],
-        website=d.get("website"),
-        email=d.get("email"),
-        emergency_number=str(d["emergency_number"]),
-        footer_text=d.get("footer_text"),
-        paper=d["paper"],
-        logo=logo,
-        logo_alt=d.get("logo_alt"),
-        tagline=d.get("tagline"),
-        region=d.get("region"),
-        theme=d.get("theme", {}),
-        source=src.display,
-        lines={format_path(path): line for path, line in src.lines.items() if path},
-    )

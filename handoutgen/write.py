@@ -8,12 +8,13 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from .leaflet import DIMENSIONS as MANIFEST_KEY
+
 TYPE_CHECKING = False  # typing is not imported on the no-op path
 if TYPE_CHECKING:
     from typing import Any
 
 MANIFEST = "manifest.json"
-MANIFEST_KEY = ("topic", "locale", "brand", "edition", "paper")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import signal
 
-from handoutgen import build
+from handoutgen import batch
 
 
 def fragile_work(job, *args):
     if job.locale == "de":
         os.kill(os.getpid(), signal.SIGKILL)
-    return build._build_and_write(job, *args)
+    return batch._build_and_write(job, *args)

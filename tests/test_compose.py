@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from handoutgen.blocks.callout import DocBox
+from handoutgen.blocks.heading import DocHeading
+from handoutgen.blocks.masthead import DocMasthead
+from handoutgen.blocks.paragraph import DocPara
+from handoutgen.blocks.title_band import DocTitleBand
 from handoutgen.build import Job, build_one
 from handoutgen.compose import ComposeRequest, compose
 from handoutgen.errors import InputError
 from handoutgen.localize import Catalog, load_catalog, localize
-from handoutgen.model import DocBox, DocHeading, DocMasthead, DocPara, DocTitleBand
 from handoutgen.project import Project
 
 HOSTILE = 'Try <img src="{img}"/> and <a href="javascript:alert(1)">this</a> or AT&T </para>'
@@ -253,9 +257,10 @@ def test_a_brand_text_falls_back_along_cldr_parents_then_to_english():
 
 
 def test_compiled_templates_are_kept_and_an_edited_template_is_read_again(scratch: Project):
-    from handoutgen.templating import TEMPLATE_CACHE, environment
+    from handoutgen import templating
+    from handoutgen.templating import TEMPLATE_CACHE
 
-    environment.cache_clear()
+    templating._environments.clear()
     before = compose_for(scratch).blocks[-1]
     cached = sorted((scratch.root / TEMPLATE_CACHE).rglob("__jinja2_*.cache"))
     assert cached  # compiled once, for the next process
@@ -263,10 +268,10 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_read_again(scratc
     text = template.read_text(encoding="utf-8")
     assert "large print" in text
     template.write_text(text.replace("large print", "big print"), encoding="utf-8")
-    environment.cache_clear()  # as a new process would start
+    templating._environments.clear()  # as a new process would start
     after = compose_for(scratch).blocks[-1]
     assert "large print" in before.text[0].text and "big print" in after.text[0].text
-    environment.cache_clear()
+    templating._environments.clear()
 
 
 def test_a_template_cache_that_cannot_be_read_or_written_only_costs_compiling(
@@ -274,18 +279,18 @@ def test_a_template_cache_that_cannot_be_read_or_written_only_costs_compiling(
 ):
     import jinja2
 
-    from handoutgen.templating import environment
+    from handoutgen import templating
 
     def refuse(self, bucket):
         raise PermissionError(13, "Permission denied", "/somewhere/else/__jinja2_x.cache")
 
     monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", refuse)
     monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "load_bytecode", refuse)
-    environment.cache_clear()
+    templating._environments.clear()
     try:
         assert compose_for(scratch).blocks  # composed, from templates compiled in memory
     finally:
-        environment.cache_clear()
+        templating._environments.clear()
 
 
 def test_compiled_templates_are_kept_apart_by_the_environment_that_compiled_them(
@@ -303,16 +308,17 @@ def test_compiled_templates_are_kept_apart_by_the_environment_that_compiled_them
 
 
 def test_a_compiled_template_cut_short_is_compiled_again(scratch: Project):
-    from handoutgen.templating import TEMPLATE_CACHE, environment
+    from handoutgen import templating
+    from handoutgen.templating import TEMPLATE_CACHE
 
-    environment.cache_clear()
+    templating._environments.clear()
     expected = compose_for(scratch).blocks
     kept = sorted((scratch.root / TEMPLATE_CACHE).rglob("__jinja2_*.cache"))
     assert kept
     for path in kept:  # a disk that filled up, a copy interrupted
         path.write_bytes(path.read_bytes()[:40])
-    environment.cache_clear()
+    templating._environments.clear()
     try:
         assert compose_for(scratch).blocks == expected
     finally:
-        environment.cache_clear()
+        templating._environments.clear()

@@ -8,8 +8,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from handoutgen.build import Job, Selection, build_one, expand
+from handoutgen.build import Job, build_one
 from handoutgen.errors import SelectionError
+from handoutgen.leaflet import Selection, expand
 from handoutgen.localize import Catalog, load_catalog, locale_chain, localize
 from handoutgen.project import Project
 
@@ -298,9 +299,9 @@ def test_plural_entries_follow_each_catalogs_plural_rule():
 def test_the_build_cache_is_never_the_mo_file_other_tools_write(scratch: Project):
     """A build maps its own cache file, named by the catalog's hash; `i18n compile` or msgfmt
     rewriting locales/.../handouts.mo cannot change what a running build reads."""
-    from handoutgen import localize as loc
+    from handoutgen.i18n import catalog as loc
 
-    loc._compiled.cache_clear()
+    loc._compiled_catalogs.clear()
     catalog = load_catalog(scratch.locales_dir, "es")
     title = catalog.pgettext(*TITLE)
     cache = scratch.root / loc.CATALOG_CACHE

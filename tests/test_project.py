@@ -7,8 +7,8 @@ import pytest
 
 from handoutgen import validate
 from handoutgen.errors import InputError
-from handoutgen.model import iter_strings
 from handoutgen.project import TOPIC_CACHE, Project
+from handoutgen.strings import iter_strings
 
 
 def _strings(handout) -> list[tuple]:
@@ -85,42 +85,6 @@ def test_a_change_to_the_code_or_its_libraries_validates_again(scratch: Project,
 
     calls = _counted(monkeypatch)
     scratch.handout("neuromyotonia")
-    monkeypatch.setattr(project_module, "_code_key", lambda: "another version of the code")
+    monkeypatch.setattr(project_module, "engine_key", lambda: "another version of the code")
     Project(scratch.root).handout("neuromyotonia")
     assert len(calls) == 2
-
-
-def test_the_code_key_covers_every_module_and_the_parsers():
-    from pathlib import Path
-
-    import yaml
-
-    import handoutgen
-    from handoutgen import inputs
-    from handoutgen.project import _code_key
-
-    key = _code_key()
-    here = Path(handoutgen.__file__).parent
-    assert inputs.code_digest() in key.split("|")
-    sources = sorted(p.name for p in inputs.PACKAGE_DIR.glob("*.py"))
-    for module in ("inline.py", "errors.py", "validate.py", "load.py", "model.py"):
-        assert (here / module).is_file() and module in sources  # all in the digest
-    assert yaml.__version__ in key.split("|")
-
-
-def test_the_code_digest_changes_with_any_module(tmp_path, monkeypatch):
-    import shutil
-
-    from handoutgen import inputs
-
-    package = tmp_path / "handoutgen"
-    shutil.copytree(inputs.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(inputs, "PACKAGE_DIR", package)
-    inputs.code_digest.cache_clear()
-    try:
-        before = inputs.code_digest()
-        (package / "inline.py").write_text("# a changed rule\n", encoding="utf-8")
-        inputs.code_digest.cache_clear()
-        assert inputs.code_digest() != before
-    finally:
-        inputs.code_digest.cache_clear()

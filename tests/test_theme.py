@@ -17,7 +17,7 @@ ORIGIN = "templates/brands/test/brand.yaml (theme)"
 
 
 def layers(edition: str = "standard") -> dict:
-    return load_theme_layers(PROJECT.themes_dir, edition, root=REPO)
+    return load_theme_layers(PROJECT.themes_dir, PROJECT.edition(edition).theme, root=REPO)[0]
 
 
 def resolve(override: dict | None = None, edition: str = "standard"):
@@ -238,7 +238,13 @@ def test_several_style_problems_are_reported_together():
             }
         }
     )
-    assert {p.field for p in problems} == {"styles.h2", "styles.h3.parent", "styles.caption.color"}
+    # figure_caption inherits caption's colour: it is named too
+    assert {p.field for p in problems} == {
+        "styles.h2",
+        "styles.h3.parent",
+        "styles.caption.color",
+        "styles.figure_caption.color",
+    }
 
 
 def test_missing_section_of_the_theme():
@@ -267,7 +273,7 @@ def test_theme_file_syntax_error_is_an_input_error_with_a_line(tmp_path):
     (themes / "default.yaml").write_text("colors:\n  primary: '#000000'\n", encoding="utf-8")
     (themes / "huge.yaml").write_text("styles:\n  body: {size: 30\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        load_theme_layers(themes, "huge", root=tmp_path)
+        load_theme_layers(themes, ("huge",), root=tmp_path)
     [problem] = exc.value.problems
     assert problem.path == "templates/themes/huge.yaml"
     assert problem.line is not None
@@ -277,7 +283,7 @@ def test_theme_file_syntax_error_is_an_input_error_with_a_line(tmp_path):
 def test_theme_file_must_be_a_mapping(tmp_path):
     (tmp_path / "default.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        load_theme_layers(tmp_path, "standard", root=tmp_path)
+        load_theme_layers(tmp_path, (), root=tmp_path)
     assert [str(p) for p in exc.value.problems] == [
         "default.yaml:1: a theme file must be a mapping"
     ]

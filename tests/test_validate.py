@@ -12,15 +12,22 @@ from pathlib import Path
 
 import pytest
 
+from handoutgen.blocks.callout import Callout
+from handoutgen.blocks.definitions import Definitions
+from handoutgen.blocks.lists import ItemList
+from handoutgen.blocks.paragraph import Paragraph
+from handoutgen.blocks.table import Table
+from handoutgen.brands import validate_brand
 from handoutgen.errors import InputError, Problem
 from handoutgen.load import load_yaml
-from handoutgen.model import Callout, Definitions, Handout, ItemList, Paragraph, Table, iter_strings
+from handoutgen.model import Handout
 from handoutgen.project import Project
-from handoutgen.validate import validate_brand, validate_handout
+from handoutgen.strings import iter_strings
+from handoutgen.validate import validate_handout
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT = Project(REPO)
-BLOCK_TYPES = "paragraph, bullets, steps, definitions, callout, checklist, table"
+BLOCK_TYPES = "paragraph, bullets, steps, definitions, callout, checklist, table, figure"
 
 # A minimal valid handout. Tests mutate it with `mutate()` and write it as tmp_path/"topic.yaml".
 HANDOUT = """\
@@ -481,7 +488,7 @@ def test_neuromyotonia_sections(neuromyotonia):
 
 def test_neuromyotonia_uses_every_block_type(neuromyotonia):
     used = {block_type(block) for _, block in all_blocks(neuromyotonia)}
-    assert used == set(BLOCK_TYPES.split(", "))
+    assert used == set(BLOCK_TYPES.split(", ")) - {"figure"}  # it has no picture yet
 
 
 def test_neuromyotonia_when_to_get_help_has_urgent_and_warning_callouts(neuromyotonia):
@@ -812,7 +819,7 @@ def _mutations(data: object, path: tuple = ()):
 def test_the_fast_schema_check_agrees_with_jsonschema(document, schema):
     import fastjsonschema
 
-    from handoutgen.validate import _fast_check, _validator
+    from handoutgen.schema import _fast_check, _validator
 
     data = load_yaml(REPO / document).data
     fast, full = _fast_check(REPO / schema), _validator(REPO / schema)
@@ -832,7 +839,8 @@ def test_the_fast_schema_check_agrees_with_jsonschema(document, schema):
 def test_the_compiled_schema_check_is_kept_and_a_broken_copy_is_made_again(tmp_path):
     import fastjsonschema
 
-    from handoutgen.validate import SCHEMA_CACHE, _fast_check
+    from handoutgen import schema as schema_module
+    from handoutgen.schema import SCHEMA_CACHE, _fast_check
 
     schema = tmp_path / "handouts" / "handout.schema.json"
     schema.parent.mkdir()
@@ -841,7 +849,8 @@ def test_the_compiled_schema_check_is_kept_and_a_broken_copy_is_made_again(tmp_p
     bad = {**data, "sections": "none"}
 
     def verdicts() -> tuple[bool, bool]:
-        check = _fast_check.__wrapped__(schema)  # not the per-process cache
+        schema_module._validators.clear()  # not the per-process cache
+        check = _fast_check(schema)
         out = []
         for doc in (data, bad):
             try:

@@ -1,0 +1,339 @@
+"""The batch: a selection of topic x locale x brand x edition x paper -> jobs, built by worker
+processes one stage after another, unchanged leaflets skipped by their input fingerprints,
+failures isolated, each outcome written to the manifest as it comes in."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import __version__, cache
+from .build import Outcome, Report, build_one
+from .errors import HandoutError
+from .i18n.catalog import SOURCE_LOCALE, catalog_files
+from .leaflet import Job, Selection, expand, manifest_key, shard_of
+from .project import Project
+from .write import MANIFEST, read_manifest, remove_stale_temporaries, write_atomic, write_manifest
+
+__all__ = ["BatchOptions", "Selection", "expand", "run", "shard_of"]
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    out: Path
+    jobs: int = 1
+    allow_incomplete: bool = False
+    force: bool = False
+    shard: tuple[int, int] | None = None  # (index from 1, count)
+    stamp: str | None = None  # recorded in the manifest if nothing fails (inputs.quick_stamp)
+
+    @property
+    def manifest_name(self) -> str:
+        if self.shard is None:
+            return MANIFEST
+        return f"manifest.shard-{self.shard[0]}-of-{self.shard[1]}.json"
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(root: str) -> None:
+    """Each worker process loads the project (fonts, templates, catalogs) once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # forked with the parent's handler: undo it
+    inherited = _WORKER.get("project")
+    if not (isinstance(inherited, Project) and inherited.root == Path(root)):
+        _WORKER["project"] = Project(Path(root))  # not forked: load it here
+
+
+def _build_and_write(job: Job, out: str, allow_incomplete: bool, inputs: str) -> Outcome:
+    """Build one leaflet and write it (in a worker, or in the parent when --jobs 1)."""
+    project = _WORKER["project"]
+    assert isinstance(project, Project)
+    rendered, outcome = build_one(project, job, allow_incomplete=allow_incomplete)
+    if rendered is not None:
+        try:
+            write_atomic(Path(out) / job.relpath, rendered.pdf)
+        except OSError as exc:
+            return Outcome(
+                job, "failed", reason=f"cannot write {job.relpath}: {exc}", inputs=inputs
+            )
+        return replace(outcome, inputs=inputs, size=len(rendered.pdf))
+    return replace(outcome, inputs=inputs)
+
+
+_work = _build_and_write  # what workers run (a seam for fault-injection tests)
+
+
+def _previous(out: Path, options: BatchOptions) -> dict[tuple[str, ...], dict[str, object]]:
+    entries = read_manifest(out) + (
+        read_manifest(out, options.manifest_name) if options.shard else []
+    )
+    return {manifest_key(e): e for e in entries}
+
+
+def _up_to_date(entry: dict[str, object] | None, inputs: str, out: Path) -> bool:
+    if not entry or entry.get("inputs") != inputs:
+        return False
+    if entry.get("status") == "skipped":
+        return True
+    if entry.get("status") != "built" or not isinstance(entry.get("path"), str):
+        return False
+    path = out / str(entry["path"])
+    return path.is_file() and path.stat().st_size == entry.get("size")
+
+
+def run(
+    project: Project,
+    jobs: Sequence[Job],
+    options: BatchOptions,
+    *,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> Report:
+    """Build ``jobs`` into ``options.out``: unchanged leaflets are left alone, the rest are
+    built by ``options.jobs`` worker processes; one failure never stops the others. The manifest
+    is rewritten as results come in, so an interrupted run leaves a valid one and a rerun
+    resumes where it stopped."""
+    import signal
+    import time
+
+    from .cache.inputs import Inputs
+
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)
+    if options.shard:
+        jobs = shard_of(jobs, *options.shard)
+    prints = Inputs(project.root)
+    previous = _previous(out, options)
+    report = Report()
+    entries: dict[Job, dict[str, object]] = {}
+    todo: list[tuple[Job, str]] = []
+    catalogs = {
+        loc: [p for tag in j.locales for p in catalog_files(project.locales_dir, tag)]
+        for j in jobs
+        for loc in [j.locale]
+    }
+    themes: dict[str, list[Path]] = {}
+    skips = cache.enabled() and not options.force  # with caches off, everything is built
+    for job in jobs:
+        if job.edition not in themes:
+            try:
+                themes[job.edition] = project.theme_files(job.edition)
+            except HandoutError:
+                themes[job.edition] = []
+        inputs = prints.job(
+            job.values(),
+            topic=project.handouts_dir / f"{job.topic}.yaml",
+            catalogs=catalogs[job.locale],
+            brand=project.brands_dir / job.brand,
+            themes=themes[job.edition],
+        )
+        old = previous.get(job.key)
+        if skips and _up_to_date(old, inputs, out):
+            assert old is not None
+            status = "up to date" if old.get("status") == "built" else "skipped"
+            outcome = Outcome(
+                job,
+                status,
+                int(old.get("pages") or 0),  # type: ignore[arg-type]
+                old.get("sha256"),
+                tuple(old.get("warnings") or ()),  # type: ignore[arg-type]
+                old.get("reason"),
+                bool(old.get("draft")),
+                inputs,  # type: ignore[arg-type]
+                old.get("size"),
+            )  # type: ignore[arg-type]
+            entries[job] = dict(old)
+            report.outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+        else:
+            todo.append((job, inputs))
+
+    last_save = time.monotonic()
+
+    def save(final: bool = False) -> None:
+        stamp = options.stamp if final and report.ok and len(report.outcomes) == len(jobs) else None
+        report.manifest = write_manifest(
+            out,
+            entries.values(),
+            generator=f"handoutgen {__version__}",
+            name=options.manifest_name,
+            stamp={
+                "inputs": stamp,
+                "leaflets": len(jobs),
+                "skipped": report.count("skipped"),
+                "warnings": report.warnings,
+            }
+            if stamp
+            else None,
+        )
+
+    def record(outcome: Outcome) -> None:
+        nonlocal last_save
+        report.outcomes.append(outcome)
+        entries[outcome.job] = outcome.manifest_entry()
+        if on_outcome:
+            on_outcome(outcome)
+        if time.monotonic() - last_save > 2.0:  # checkpoint: survives a killed parent too
+            save()
+            last_save = time.monotonic()
+
+    parent = os.getpid()
+
+    def terminate(signum: int, frame: object) -> None:
+        if os.getpid() != parent:  # a worker forked before it reset the handler: just stop
+            os._exit(128 + signum)
+        raise KeyboardInterrupt
+
+    previous_handler = signal.signal(signal.SIGTERM, terminate)
+    try:
+        if options.jobs <= 1 or len(todo) <= 1:
+            _WORKER.setdefault("project", project)
+            if _WORKER["project"] is not project:
+                _WORKER["project"] = project
+            for job, inputs in todo:
+                record(_work(job, str(out), options.allow_incomplete, inputs))
+        else:
+            _warm(project, [job for job, _ in todo])
+            _WORKER["project"] = project  # forked workers inherit it, loaded once
+            import gc
+
+            # what the workers inherit stays shared: the collector would otherwise write to
+            # every object it visits in them, and each page written is copied
+            gc.freeze()
+            try:
+                _run_pool(project, todo, options, record)
+            finally:
+                gc.unfreeze()
+    except KeyboardInterrupt:
+        report.interrupted = True
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+        save(final=True)
+        remove_stale_temporaries(out)
+        prints.save()
+    return report
+
+
+def _warm(project: Project, jobs: list[Job]) -> None:
+    """Load, in the parent, what every worker would otherwise load for itself: brands, themes,
+    fonts and their coverage, compiled catalogs, hyphenation dictionaries and the templates.
+    Forked workers start with all of it. Topics are not loaded here: each worker loads the few
+    it is building (about 3 ms each), so a large library never sits in every worker."""
+    from .compose import ComposeRequest, compose
+    from .localize import localize
+
+    def attempt(fn: Callable[[], object]) -> None:
+        with contextlib.suppress(HandoutError):  # reported by each leaflet that needs it
+            fn()
+
+    locales = sorted({tag for j in jobs for tag in j.locales})
+    for locale in locales:
+        attempt(lambda loc=locale: project.catalog(loc))
+    for brand, edition in sorted({(j.brand, j.edition) for j in jobs}):
+        attempt(lambda b=brand, e=edition: _warm_theme(project, b, e, locales))
+    # the templates (main, includes, the brand's overrides) compile on first use: compose one
+    first = jobs[0]
+    for brand, edition in sorted({(j.brand, j.edition) for j in jobs}):
+
+        def template(b: str = brand, e: str = edition) -> None:
+            catalog = project.catalog(SOURCE_LOCALE)
+            localized = localize(project.handout(first.topic), catalog, SOURCE_LOCALE)
+            compose(
+                ComposeRequest(localized, project.brand(b), e, catalog),
+                templates_dir=project.templates_dir,
+            )
+
+        attempt(template)
+
+
+def _warm_theme(project: Project, brand: str, edition: str, locales: list[str]) -> None:
+    from .layout.fonts import register_families
+    from .layout.glyphs import coverage
+    from .layout.hyphenation import preload
+    from .layout.scripts import LocaleRules
+
+    theme = project.theme(brand, edition)
+    for locale in locales:
+        rules = LocaleRules(theme, locale)
+        register_families(rules.families(), project.fonts_dir)
+        if rules.hyphenation:
+            preload(rules.hyphenation, project.root)
+        for family in {s.family for s in theme.styles.values()}:
+            for weight in ("regular", "bold"):
+                coverage(rules.faces(family, weight))
+
+
+def _run_pool(
+    project: Project,
+    todo: list[tuple[Job, str]],
+    options: BatchOptions,
+    record: Callable[[Outcome], None],
+) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    executor = ProcessPoolExecutor(
+        max_workers=options.jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(str(project.root),),
+    )
+    pending: dict[Future[Outcome], Job] = {}
+    queue = list(todo)
+    try:
+        # keep a few jobs per worker in flight: enough to stay busy, few to cancel on Ctrl-C
+        while queue or pending:
+            while queue and len(pending) < options.jobs * 4:
+                job, inputs = queue.pop(0)
+                future = executor.submit(
+                    _work, job, str(options.out), options.allow_incomplete, inputs
+                )
+                pending[future] = job
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = pending.pop(future)
+                try:
+                    record(future.result())
+                except BrokenProcessPool:
+                    record(
+                        Outcome(
+                            job,
+                            "failed",
+                            reason="a worker process died (killed or out "
+                            "of memory); rerun to resume",
+                        )
+                    )
+                except Exception as exc:
+                    record(Outcome(job, "failed", reason=f"internal error: {exc}"))
+            if (
+                any(
+                    isinstance(f.exception(), BrokenProcessPool)
+                    for f in done
+                    if f.done() and not f.cancelled()
+                )
+                and queue
+            ):
+                executor.shutdown(wait=False, cancel_futures=True)
+                executor = ProcessPoolExecutor(
+                    max_workers=options.jobs,
+                    mp_context=context,
+                    initializer=_init_worker,
+                    initargs=(str(project.root),),
+                )
+    except KeyboardInterrupt:
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    else:
+        executor.shutdown(wait=True)

@@ -1,0 +1,62 @@
+"""Brands: a loaded ``brand.yaml`` -> a typed Brand (its logo checked), or every problem of
+the file at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import imagefiles
+from .errors import InputError
+from .load import Sourced, format_path
+from .model import Brand
+from .schema import schema_problems
+
+
+def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Brand:
+    """Turn a loaded brand file into a Brand, or raise InputError with all its problems."""
+    if src.problems or not isinstance(src.data, dict):  # unreadable: nothing more to check
+        raise InputError(src.problems or [src.problem((), "must be a mapping of keys")])
+    # schema and semantic checks together, so one run lists every problem of the file
+    problems = schema_problems(src, schema_path)
+    d = src.data
+    directory = src.path.parent
+    if isinstance(d.get("paper"), str) and d["paper"] not in papers:
+        problems.append(
+            src.problem(
+                ("paper",),
+                f"unknown paper {d['paper']!r} (expected one of {', '.join(sorted(papers))})",
+            )
+        )
+    logo = (directory / d["logo"]).resolve() if isinstance(d.get("logo"), str) else None
+    if logo is not None:
+        if not logo.is_relative_to(directory.resolve()):
+            problems.append(src.problem(("logo",), "the logo must be a file in the brand folder"))
+        elif not logo.is_file():
+            problems.append(src.problem(("logo",), f"logo file {d['logo']!r} not found"))
+        elif logo.suffix.lower() not in imagefiles.SUFFIXES:
+            problems.append(src.problem(("logo",), "logo must be a PNG, JPEG or SVG file"))
+        else:
+            problems += [src.problem(("logo",), m) for m in imagefiles.problems(logo, "logo")]
+        if not d.get("logo_alt"):
+            problems.append(src.problem(("logo",), "a logo needs 'logo_alt' (a text alternative)"))
+    if problems:
+        raise InputError(problems)
+    return Brand(
+        id=directory.name,
+        name=d["name"],
+        directory=directory,
+        address=tuple(d.get("address", ())),
+        phone=d["phone"],
+        website=d.get("website"),
+        email=d.get("email"),
+        emergency_number=str(d["emergency_number"]),
+        footer_text=d.get("footer_text"),
+        paper=d["paper"],
+        logo=logo,
+        logo_alt=d.get("logo_alt"),
+        tagline=d.get("tagline"),
+        region=d.get("region"),
+        theme=d.get("theme", {}),
+        source=src.display,
+        lines={format_path(path): line for path, line in src.lines.items() if path},
+    )

@@ -1,0 +1,136 @@
+"""The input list: a leaflet job (or a whole build) -> every file it is made from, by content,
+and the engine -> one fingerprint. The per-leaflet skip and the no-op rebuild use this one list,
+so they cannot disagree about what is up to date.
+
+A leaflet's inputs: its topic file and the files it refers to (figures), its locale's catalogs
+(and their CLDR parents'), its brand folder, the theme files of its edition, the shared
+templates and data, the fonts, the package's own code and every library that can change its
+bytes (``keys.engine``). A whole build's stamp: every file under the input folders, the same
+engine, and the selection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from .keys import engine_key, file_digest, key, load_index, save_index, sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+STAMPED = ("handouts", "templates", "locales", "fonts")  # every input folder of a project
+INDEX = ".cache/digests.json"  # remembered file digests (keys.load_index)
+
+# a topic names its own files (figures) with ``file:``; read without parsing the YAML, as a
+# superset: a name that is not a file is simply not an input
+_FILE_KEY = re.compile(r"""\bfile:\s*["']?([^"'\s,}#]+)""")
+
+
+def referenced_files(topic: Path) -> list[Path]:
+    """The files a topic file names with ``file:`` (those inside its folder)."""
+    try:
+        text = topic.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    folder = topic.parent.resolve()
+    out = []
+    for name in _FILE_KEY.findall(text):
+        path = (folder / name).resolve()
+        if path.is_relative_to(folder) and path.is_file():
+            out.append(path)
+    return sorted(set(out))
+
+
+class Inputs:
+    """A run's fingerprints: files hashed once each (by content), grouped per leaflet."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._groups: dict[tuple[str, str, tuple[Path, ...]], str] = {}
+        self._shared: str | None = None
+        self._brand_files: dict[str, tuple[Path, ...]] = {}
+        load_index(root / INDEX)
+
+    def _listed(self, paths: list[Path]) -> list[tuple[str, str]]:
+        out = []
+        for p in sorted(set(paths)):
+            shown = p.relative_to(self.root).as_posix() if p.is_relative_to(self.root) else str(p)
+            name = os.fspath(p)
+            out.append((shown, file_digest(name)))
+        return out
+
+    def _group(self, kind: str, name: str, paths: tuple[Path, ...]) -> str:
+        """One digest for a group of files (a topic, a locale's catalogs, a brand, a theme)."""
+        found = self._groups.get((kind, name, paths))
+        if found is None:
+            found = self._groups[(kind, name, paths)] = key(kind, name, self._listed(list(paths)))
+        return found
+
+    def shared(self) -> str:
+        """What every leaflet depends on: shared templates and data, fonts, the engine."""
+        if self._shared is None:
+            t = self.root / "templates"
+            paths = [
+                p
+                for p in t.rglob("*")
+                if p.is_file()
+                and (t / "brands") not in p.parents
+                and (t / "themes") not in p.parents
+            ]
+            paths += list((self.root / "fonts").glob("*"))
+            paths += list((self.root / "handouts").glob("*.json"))
+            paths += [self.root / "locales" / "plural-forms.yaml"]
+            self._shared = key("shared", self._listed(paths), engine_key())
+        return self._shared
+
+    def job(
+        self,
+        values: dict[str, str],
+        *,
+        topic: Path,
+        catalogs: list[Path],
+        brand: Path,
+        themes: list[Path],
+    ) -> str:
+        """The fingerprint of one leaflet: its dimensions (``values``), its own inputs and
+        everything shared."""
+        files = self._brand_files.get(str(brand))
+        if files is None:
+            files = tuple(sorted(p for p in brand.rglob("*") if p.is_file()))
+            self._brand_files[str(brand)] = files
+        return key(
+            "leaflet",
+            sorted(values.items()),
+            self.shared(),
+            self._group("topic", topic.stem, (topic, *referenced_files(topic))),
+            self._group("locale", values.get("locale", ""), tuple(catalogs)),
+            self._group("brand", brand.name, files),
+            self._group("edition", values.get("edition", ""), tuple(themes)),
+        )
+
+    def save(self) -> None:
+        """Remember the digests taken, for the next run's no-op check."""
+        save_index(self.root / INDEX)
+
+
+def stamp(root: Path, selection: Any) -> str:
+    """A whole build's stamp: the selection, the engine and the content of every file of the
+    project's input folders. Equal stamps mean nothing changed since a run that succeeded,
+    so a no-op rebuild can answer from the manifest without loading anything."""
+    load_index(root / INDEX)
+    entries: list[str] = []
+    for top in STAMPED:
+        for folder, dirs, files in os.walk(root / top):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".mo", ".pyc")):
+                    continue
+                path = os.path.join(folder, name)
+                entries.append(f"{os.path.relpath(path, root)}:{file_digest(path)}")
+    save_index(root / INDEX)
+    listed = json.dumps([repr(selection), engine_key(), entries])
+    return sha256(listed.encode("utf-8")).hexdigest()

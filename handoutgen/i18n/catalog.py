@@ -1,0 +1,308 @@
+"""Catalogs at build time: a locale's PO files (its own and its CLDR parents') -> translations
+looked up by context, compiled once per content and read in place; and where a catalog holds
+an entry, for messages."""
+
+from __future__ import annotations
+
+import contextlib
+import gettext as _gettext
+import mmap
+import struct
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+from babel.core import get_global
+
+from .. import cache
+from ..cache import memoized
+from ..cache.keys import file_digest
+from ..cache.store import folder
+from ..errors import SelectionError
+
+SOURCE_LOCALE = "en"
+DOMAIN = "handouts"
+REVIEWER_HEADER = "X-Reviewed-By"
+
+
+def to_babel(tag: str) -> str:
+    """BCP-47 ``pt-BR`` -> Babel/gettext ``pt_BR``."""
+    return tag.replace("-", "_")
+
+
+def locale_chain(tag: str) -> list[str]:
+    """Babel identifiers to look translations up in, most specific first, following CLDR's
+    parents: ``pt-BR`` -> pt_BR, pt; ``pt-AO`` -> pt_AO, pt_PT, pt; ``es-MX`` -> es_MX, es_419,
+    es."""
+    ident = to_babel(tag)
+    chain = [ident]
+    parents = get_global("parent_exceptions")
+    while True:
+        if ident in parents:
+            ident = parents[ident]
+        elif "_" in ident:
+            ident = ident.rsplit("_", 1)[0]
+        else:
+            break
+        if ident == "root":
+            break
+        chain.append(ident)
+    return chain
+
+
+class Catalog(_gettext.NullTranslations):
+    """Translations along a locale chain, compiled from PO catalogs in memory. Fuzzy and empty
+    entries are not translations; every lookup that falls back to the source is recorded."""
+
+    def __init__(
+        self,
+        layers: list[MoFile] | None = None,
+        *,
+        source: bool = False,
+        reviewer: str | None = None,
+        paths: list[Path] | None = None,
+    ) -> None:
+        super().__init__()
+        self.layers = layers or []
+        self.paths = paths or []  # the PO file of each layer
+        self.source = source
+        self.reviewer = reviewer
+        self.missing: list[str] = []
+        # every lookup: (context, message, what it gave, index of the layer or -1 for the source)
+        self.lookups: list[tuple[str | None, str, str, int]] = []
+
+    def lookup(self, context: str | None, message: str) -> str:
+        if not self.source:
+            key = f"{context}\x04{message}" if context else message
+            for index, layer in enumerate(self.layers):
+                found = layer.get(key)
+                if found:
+                    self.lookups.append((context, message, found, index))
+                    return found
+            self.missing.append(f"{context}|{message}" if context else message)
+        self.lookups.append((context, message, message, -1))
+        return message
+
+    def gettext(self, message: str) -> str:
+        return self.lookup(None, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The plural form for ``n`` by each catalog's own Plural-Forms rule."""
+        if not self.source:
+            for index, layer in enumerate(self.layers):
+                found = layer.plural(singular, n)
+                if found:
+                    self.lookups.append((None, singular, found, index))
+                    return found
+            self.missing.append(singular)
+        source = singular if n == 1 else plural
+        self.lookups.append((None, singular, source, -1))
+        return source
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.lookup(context, message)
+
+
+class MoFile:
+    """A compiled (GNU ``.mo``) catalog read in place, never parsed whole: a key is found by
+    binary search over the file's sorted table, and the first lookup in a topic decodes that
+    topic's entries, which sit together because keys sort by ``topic/section/...`` context.
+    Only the last few topics are kept, so a catalog for 250 topics costs what one topic does."""
+
+    KEPT_TOPICS = 8
+
+    def __init__(self, data: bytes | mmap.mmap) -> None:
+        magic = struct.unpack_from("<I", data, 0)[0]
+        order = {0x950412DE: "<", 0xDE120495: ">"}.get(magic)
+        if order is None:
+            raise ValueError("not a compiled gettext catalog")
+        self._data = data
+        self._pair = struct.Struct(order + "II")
+        _, self._n, self._keys, self._values = struct.unpack_from(order + "4I", data, 4)
+        self._found: dict[str, str] = {}  # translations decoded so far (shared strings)
+        self._topics: OrderedDict[str, list[str]] = OrderedDict()  # topic -> its keys
+        self._rule: Callable[[int], int] | None = None  # Plural-Forms, compiled when needed
+        self.headers = {}
+        if self._n and self._key(0) == b"":
+            for line in self._value(0).decode("utf-8").splitlines():
+                name, _, value = line.partition(":")
+                self.headers[name.strip().lower()] = value.strip()
+
+    def _key(self, i: int) -> bytes:
+        length, offset = self._pair.unpack_from(self._data, self._keys + 8 * i)
+        return bytes(self._data[offset : offset + length]).split(b"\0", 1)[0]
+
+    def _value(self, i: int) -> bytes:
+        length, offset = self._pair.unpack_from(self._data, self._values + 8 * i)
+        return bytes(self._data[offset : offset + length])
+
+    def _first_at_or_after(self, target: bytes) -> int:
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._key(mid) < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _get(self, key: str) -> str | None:
+        if key in self._found:
+            return self._found[key]
+        context = key.partition("\x04")[0] if "\x04" in key else ""
+        topic = context.partition("/")[0] if "/" in context else ""
+        if topic:
+            if topic in self._topics:
+                self._topics.move_to_end(topic)
+                return None  # the topic is loaded: this key has no translation
+            self._load_topic(topic)
+            return self._found.get(key)
+        target = key.encode("utf-8")
+        i = self._first_at_or_after(target)
+        if i < self._n and self._key(i) == target:
+            self._found[key] = self._value(i).decode("utf-8")
+            return self._found[key]
+        return None
+
+    def get(self, key: str) -> str | None:
+        """The translation of ``key`` (``context\\x04message`` or ``message``), or None. An
+        entry with plural forms is not a translation of its singular: see ``plural``."""
+        found = self._get(key)
+        return None if found is None or "\x00" in found else found
+
+    def plural(self, singular: str, n: int) -> str | None:
+        """The form for ``n`` of the plural entry ``singular``, or None."""
+        found = self._get(singular)
+        if found is None or "\x00" not in found:
+            return None
+        forms = found.split("\x00")
+        index = self._plural_rule()(n)
+        return forms[index] if 0 <= index < len(forms) and forms[index] else None
+
+    def _plural_rule(self) -> Callable[[int], int]:
+        if self._rule is None:
+            expression = self.headers.get("plural-forms", "").partition("plural=")[2]
+            expression = expression.strip().rstrip(";") or "n != 1"
+            self._rule = _gettext.c2py(expression)
+        return self._rule
+
+    def _load_topic(self, topic: str) -> None:
+        prefix = f"{topic}/".encode()
+        i = self._first_at_or_after(prefix)
+        keys = []
+        while i < self._n and (raw := self._key(i)).startswith(prefix):
+            key = raw.decode("utf-8")
+            self._found[key] = self._value(i).decode("utf-8")
+            keys.append(key)
+            i += 1
+        self._topics[topic] = keys
+        if isinstance(self._data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            # the pages read stay in the system's file cache, but leave this process's memory:
+            # otherwise every topic visited would add its part of the file to the RSS
+            self._data.madvise(mmap.MADV_DONTNEED)
+        while len(self._topics) > self.KEPT_TOPICS:
+            for old in self._topics.popitem(last=False)[1]:
+                self._found.pop(old, None)
+
+
+_compiled_catalogs = cache.memo("compiled catalogs")
+
+
+def _compiled(path: Path) -> tuple[MoFile, str | None]:
+    """A PO file's translations, compiled at build time and cached by content (once per
+    process and PO content; on disk under ``.cache/catalogs``, named by the PO's hash, written
+    once and never changed, so a mapped copy cannot be rewritten under a running build:
+    ``i18n compile`` or ``msgfmt`` write the ``.mo`` beside the PO, which builds never read).
+    Fuzzy entries are left out. With caches off, compiled in memory every time."""
+    digest = file_digest(path)
+    found = _compiled_catalogs.get((path, digest))
+    if found is None:
+        found = _compiled_catalogs.put((path, digest), _compile(path, digest))
+    return found
+
+
+def _compile(path: Path, digest: str) -> tuple[MoFile, str | None]:
+    root = path.parents[3]  # <root>/locales/<id>/LC_MESSAGES/<domain>.po
+    ident = path.parent.parent.name
+    cached = folder(root, "catalogs") / f"{ident}-{digest[:32]}.mo"
+    if not cache.enabled():
+        po = polib.pofile(path.read_text(encoding="utf-8"))
+        reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
+        return MoFile(po.to_binary()), reviewer
+    with contextlib.suppress(OSError, ValueError, struct.error):  # missing or unreadable
+        with cached.open("rb") as fh:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        compiled = MoFile(mapped)
+        if compiled.headers.get(_SOURCE_HEADER.lower()) == digest:
+            reviewer = compiled.headers.get(REVIEWER_HEADER.lower(), "").strip() or None
+            return compiled, reviewer
+        mapped.close()
+    po = polib.pofile(path.read_text(encoding="utf-8"))
+    po.metadata[_SOURCE_HEADER] = digest
+    data = po.to_binary()
+    with contextlib.suppress(OSError):  # a read-only checkout still builds
+        from ..write import write_atomic
+
+        write_atomic(cached, data)
+        for old in cached.parent.glob(f"{ident}-*.mo"):  # earlier versions of this catalog
+            if old != cached:
+                old.unlink(missing_ok=True)
+    reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
+    return MoFile(data), reviewer
+
+
+CATALOG_CACHE = ".cache/catalogs"  # under the project root; build products, never committed
+_SOURCE_HEADER = "X-Compiled-From-Sha256"
+
+
+def catalog_files(locales_dir: Path, tag: str) -> list[Path]:
+    return [
+        p
+        for ident in locale_chain(tag)
+        if (p := locales_dir / ident / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    ]
+
+
+def load_catalog(locales_dir: Path, tag: str) -> Catalog:
+    """The catalog for ``tag``: its own PO file and those of its CLDR parents."""
+    if locale_chain(tag)[-1] == SOURCE_LOCALE:
+        return Catalog(source=True)
+    files = catalog_files(locales_dir, tag)
+    if not files:
+        raise SelectionError(
+            f"no catalog for locale {tag!r} (looked for "
+            f"{', '.join(locale_chain(tag))} in {locales_dir})"
+        )
+    compiled = [_compiled(p) for p in files]
+    return Catalog([t for t, _ in compiled], reviewer=compiled[0][1], paths=files)
+
+
+@memoized("catalog entry lines", kept=16)
+def _entry_lines(path: Path, digest: str) -> dict[tuple[str | None, str], int]:
+    """(msgctxt, msgid) -> line of each entry of a PO or POT file (read only to name a place)."""
+    return {(e.msgctxt, e.msgid): e.linenum for e in polib.pofile(str(path)) if not e.obsolete}
+
+
+@memoized("template places", kept=4)
+def _occurrences(path: Path, digest: str) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) -> the first ``#:`` reference of each entry of the POT."""
+    return {
+        (e.msgctxt, e.msgid): f"{e.occurrences[0][0]}:{e.occurrences[0][1]}"
+        for e in polib.pofile(str(path))
+        if e.occurrences
+    }
+
+
+def entry_place(path: Path, context: str | None, message: str, root: Path) -> str:
+    """``locales/es/LC_MESSAGES/handouts.po:120``: where a catalog holds an entry."""
+    line = _entry_lines(path, file_digest(path)).get((context, message))
+    shown = path.relative_to(root) if path.is_relative_to(root) else path
+    return f"{shown}:{line}" if line else str(shown)
+
+
+def source_place(pot: Path, context: str | None, message: str) -> str | None:
+    """The template file and line an entry was extracted from, read off the POT's ``#:``."""
+    if not pot.is_file():
+        return None
+    return _occurrences(pot, file_digest(pot)).get((context, message))

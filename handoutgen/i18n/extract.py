@@ -1,0 +1,134 @@
+"""Extraction: handout YAML and Jinja2 templates -> catalog template entries (POT), via Babel.
+
+``extract_handout`` is a Babel extraction method (entry point ``babel.extractors: handout``), so
+plain ``pybabel extract -F babel.cfg`` works as well as ``generate.py i18n extract``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import jinja2
+import yaml
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+
+from ..errors import InputError, Problem
+from ..inline import placeholders
+from ..load import Sourced, plain_data
+from ..strings import iter_strings
+from ..validate import validate_handout
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+COMMENT_TAGS = ("Translators:",)
+KEYWORDS = {**DEFAULT_KEYWORDS, "pgettext": ((1, "c"), 2)}
+
+
+def _placeholder_notes(root: Path) -> dict[str, str]:
+    path = root / "templates" / "placeholders.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {str(k): str(v) for k, v in (data or {}).items()}
+
+
+def extract_handout(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Babel extraction method: one ``pgettext(context, text)`` per translatable string.
+
+    Contexts come from stable ids (``topic/section/block[/field]``); comments carry the
+    ``translator_note`` of the section or block and explain each ``{placeholder}``. A file with
+    problems raises InputError (extraction must not silently skip content).
+    """
+    root = Path(options.get("root", PACKAGE_ROOT))
+    name = getattr(fileobj, "name", "handout.yaml")
+    path = Path(name) if Path(name).is_absolute() else (root / name)
+    text = fileobj.read().decode("utf-8")
+    src = Sourced(path=path, display=str(name), data=None)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise InputError(
+            [
+                Problem(
+                    str(name),
+                    mark.line + 1 if mark else None,
+                    "",
+                    f"YAML syntax error: {exc.problem}",
+                )
+            ]
+        ) from None
+    src.data = plain_data(node, (), src) if node is not None else None
+    schema = Path(options.get("schema", root / "handouts" / "handout.schema.json"))
+    handout = validate_handout(src, schema)
+    notes = _placeholder_notes(root)
+    for context, message in iter_strings(handout):
+        comments = [
+            note
+            for prefix, note in handout.notes.items()
+            if context == prefix or context.startswith(prefix + "/")
+        ]
+        comments += [
+            f"{{{p}}} is {notes[p]}" for p in dict.fromkeys(placeholders(message)) if p in notes
+        ]
+        if "**" in message or "](" in message:
+            comments.append(
+                "Keep **bold** markers and [link text](address) links; translate "
+                "the link text only."
+            )
+        yield getattr(message, "line", 1), "pgettext", (context, str(message)), comments
+
+
+@dataclass
+class Entry:
+    context: str | None
+    msgid: str
+    locations: list[tuple[str, int]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    flags: set[str] = field(default_factory=set)
+
+
+def extract(root: Path) -> list[Entry]:
+    """Every translatable string of the project, in file and line order, as catalog entries."""
+    cfg = root / "babel.cfg"
+    with cfg.open("rb") as fh:
+        method_map, options_map = parse_mapping_cfg(io.TextIOWrapper(fh, encoding="utf-8"))
+    for options in options_map.values():
+        options.setdefault("root", str(root))
+    entries: dict[tuple[str | None, str], Entry] = {}
+    current = [""]
+
+    def visiting(filename: str, method: str, options: dict[str, Any]) -> None:
+        current[0] = filename
+
+    found = extract_from_dir(
+        str(root),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=COMMENT_TAGS,
+        callback=visiting,
+        strip_comment_tags=True,
+    )
+    try:
+        collected = list(found)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(
+            [Problem(current[0], exc.lineno, "", f"template syntax error: {exc.message}")]
+        ) from None
+    for filename, lineno, message, comments, context in collected:
+        if isinstance(message, tuple):  # plural forms: not used by the leaflets yet
+            message = message[0]
+        key = (context, message)
+        entry = entries.setdefault(key, Entry(context, message))
+        entry.locations.append((Path(filename).as_posix(), lineno))
+        for comment in comments:
+            if comment not in entry.comments:
+                entry.comments.append(comment)
+        if "%(" in message:
+            entry.flags.add("python-format")
+    return list(entries.values())

@@ -1,0 +1,123 @@
+"""Structure elements -> the flowables that draw them: every block is drawn through ``Tagged``,
+which brackets its drawing as the element's marked content (at leaves only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Flowable, Paragraph
+
+from ..rl.doc import grouped_keep_with_next
+
+
+class Node:
+    """A structure element: its role (H1, H2, P, L, LI, Lbl, LBody, Table, TH, TD, Caption,
+    Figure, Div), parent, alt text and where it came from (a msgctxt or file:line, for
+    messages). A node with children groups them; only a leaf holds marked content. Both
+    halves of a split block keep pointing to the same node."""
+
+    __slots__ = ("alt", "children", "origin", "parent", "role", "title")
+
+    def __init__(
+        self,
+        role: str,
+        parent: Node | None = None,
+        *,
+        alt: str | None = None,
+        title: str | None = None,
+        origin: str | None = None,
+    ) -> None:
+        self.role = role
+        self.parent = parent
+        self.alt = alt
+        self.title = title  # for headings: the outline entry
+        self.origin = origin if origin is not None else (parent.origin if parent else None)
+        self.children: list[Node] = []
+        if parent is not None:
+            parent.children.append(self)
+
+    @property
+    def leaf(self) -> bool:
+        return not self.children
+
+    def __repr__(self) -> str:
+        return f"Node({self.role!r}, origin={self.origin!r})"
+
+
+class Tagged(Flowable):
+    """Draws ``inner`` bracketed by the canvas's structure hooks; splits keep the same node."""
+
+    def __init__(self, inner: Flowable, node: Node) -> None:
+        super().__init__()
+        self.inner = inner
+        self.node = node
+        self._wrapped: float | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # a paragraph's lines depend on the width only: Platypus often measures the same
+        # paragraph twice (keep-together groups, then the frame), so its lines are broken
+        # once per width. Not only for speed: ReportLab's wrap is not idempotent (wrapped
+        # again, a web address split over lines gains an empty fragment), so this is part of
+        # what the leaflet looks like, with caches on or off
+        if (
+            self._wrapped == avail_width
+            and isinstance(self.inner, Paragraph)
+            and hasattr(self.inner, "blPara")  # a failed split drops the lines
+        ):
+            return self.width, self.height
+        canv = getattr(self, "canv", None)
+        if canv is None:
+            self.width, self.height = self.inner.wrap(avail_width, avail_height)
+        else:
+            self.width, self.height = self.inner.wrapOn(canv, avail_width, avail_height)
+        self._wrapped = avail_width
+        return self.width, self.height
+
+    def wrapOn(self, canv: Any, aw: float, ah: float) -> tuple[float, float]:
+        self.canv = canv
+        try:
+            return self.wrap(aw, ah)
+        finally:
+            del self.canv
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        canv = getattr(self, "canv", None)
+        if canv is None:
+            parts = self.inner.split(avail_width, avail_height)
+        else:
+            parts = self.inner.splitOn(canv, avail_width, avail_height)
+        return [Tagged(p, self.node) for p in parts]
+
+    def splitOn(self, canv: Any, aw: float, ah: float) -> list[Flowable]:
+        self.canv = canv
+        try:
+            return self.split(aw, ah)
+        finally:
+            del self.canv
+
+    def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+        begin = getattr(canv, "begin_block", None)
+        if begin:
+            begin(self.node, x, y, self.height)
+        self.inner.drawOn(canv, x, y, _sW)
+        end = getattr(canv, "end_block", None)
+        if end:
+            end(self.node)
+
+    def getSpaceBefore(self) -> float:
+        return self.inner.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.inner.getSpaceAfter()
+
+    def getKeepWithNext(self) -> bool:
+        # Platypus switches keepWithNext off on the flowables it has grouped: honour that, or
+        # the same group is formed again and again
+        grouped = grouped_keep_with_next(self)
+        return self.inner.getKeepWithNext() if grouped is None else bool(grouped)
+
+    def minWidth(self) -> float:
+        return self.inner.minWidth()
+
+    def identity(self, maxLen: int | None = None) -> str:
+        return f"Tagged[{self.node.role}]({self.inner.identity(maxLen)})"

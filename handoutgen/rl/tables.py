@@ -1,0 +1,62 @@
+"""Tables for a leaflet: rows of flowables -> ReportLab tables that set their own font (never
+the non-embedded Helvetica) and, for data, split between rows only where enough rows stay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Flowable, TableStyle
+from reportlab.platypus import Table as RLTable
+
+
+class DataTable(RLTable):
+    """A data table that splits between rows only where at least ``min_rows`` body rows stay on
+    each side: no lone row under a repeated header at the top of a page, none left behind."""
+
+    min_rows = 2
+
+    def _at_page_top(self) -> bool:
+        """Whether nothing is above the table in its frame: moving on would not help then
+        (rows too tall for two to fit on any page), so it splits the ordinary way."""
+        doc = getattr(getattr(self, "canv", None), "_doctemplate", None)
+        return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
+
+    def _head(self) -> int:
+        rows = self.repeatRows
+        return rows if isinstance(rows, int) else len(rows)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        head = self._head()
+        first = len(parts[0]._cellvalues) - head
+        second = len(parts[1]._cellvalues) - head
+        if first < self.min_rows and not self._at_page_top():
+            return []  # the whole table starts on the next page
+        missing = self.min_rows - second
+        if missing > 0 and first - missing >= self.min_rows:
+            end = head + first
+            less = sum(self._rowHeights[end - missing : end])
+            shorter = super().split(availWidth, availHeight - less - 0.01)
+            if len(shorter) == 2:
+                return shorter
+        return parts
+
+
+def grid(
+    rows: list[list[Any]],
+    *,
+    font: tuple[str, float],
+    commands: list[tuple[Any, ...]],
+    data: bool = False,
+    marks: Any = None,
+    **options: Any,
+) -> RLTable:
+    """A table of ``rows`` in ``font`` (name, size) styled by ``commands`` (ReportLab's table
+    style commands); ``data`` for a data table's splitting rules; ``marks`` is called as
+    ReportLab's table render callback (backgrounds and lines as decoration)."""
+    table = (DataTable if data else RLTable)(rows, renderCB=marks, **options)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), *font)]))
+    table.setStyle(TableStyle(commands))
+    return table
