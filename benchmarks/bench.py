@@ -36,7 +36,9 @@ import typst_leaflet
 # the project's render stages load lazily; import them up front, like the baselines' engines
 import handoutgen.compose
 import handoutgen.render  # noqa: F401
-from handoutgen.build import BatchOptions, Job, Selection, build_one, expand, run
+from handoutgen.batch import BatchOptions, run
+from handoutgen.build import Job, build_one
+from handoutgen.leaflet import Selection, expand
 from handoutgen.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -330,8 +332,9 @@ from pathlib import Path
 def mib():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 steps = [("interpreter", mib())]
-import handoutgen.cli, handoutgen.build, handoutgen.compose, handoutgen.render
-from handoutgen.build import Selection, build_one, expand
+import handoutgen.cli, handoutgen.batch, handoutgen.compose, handoutgen.render
+from handoutgen.build import build_one
+from handoutgen.leaflet import Selection, expand
 from handoutgen.project import Project
 steps.append(("+ the project's modules imported", mib()))
 project = Project(Path(sys.argv[1]))
@@ -407,10 +410,14 @@ def top(
 def _stages() -> list[tuple[str, Callable[..., Any]]]:
     from reportlab.platypus.doctemplate import BaseDocTemplate
 
-    from handoutgen import compose, inputs, localize, render, validate, write
+    from handoutgen import compose, localize, render, validate, write
+    from handoutgen.cache import inputs
+    from handoutgen.layout.builder import Builder
+    from handoutgen.layout.styles import Styles
+    from handoutgen.pdf.canvas import LeafletCanvas
 
     return [
-        ("`Fingerprints.job` (input hashes, per job)", inputs.Fingerprints.job),
+        ("`Inputs.job` (input hashes, per job)", inputs.Inputs.job),
         ("`Project.handout` (load + validate a topic, cached)", Project.handout),
         ("- of which `validate_handout`", validate.validate_handout),
         ("`load_catalog` (a locale's catalog, per leaflet)", localize.load_catalog),
@@ -418,10 +425,10 @@ def _stages() -> list[tuple[str, Callable[..., Any]]]:
         ("`compose` (Jinja template -> XML -> blocks)", compose.compose),
         ("`render`", render.render),
         ("- `missing_glyphs`", render.missing_glyphs),
-        ("- `Styles(theme)`", render.Styles.__init__),
-        ("- `Builder.block` (blocks -> flowables)", render.Builder.block),
+        ("- `Styles(theme)`", Styles.__init__),
+        ("- `Builder.block` (blocks -> flowables)", Builder.block),
         ("- ReportLab `BaseDocTemplate.build` (layout + PDF)", BaseDocTemplate.build),
-        ("-- `LeafletCanvas.save` (deferred pages, furniture, PDF)", render.LeafletCanvas.save),
+        ("-- `LeafletCanvas.save` (deferred pages, furniture, PDF)", LeafletCanvas.save),
         ("`write_atomic` (PDF to disk)", write.write_atomic),
         ("`write_manifest`", write.write_manifest),
     ]

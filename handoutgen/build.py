@@ -111,9 +111,10 @@ def origins_of(
 
 
 def build_one(
-    project: Project, job: Job, *, allow_incomplete: bool = False
+    project: Project, job: Job, *, allow_incomplete: bool = False, tagged: bool = False
 ) -> tuple[Rendered | None, Outcome]:
-    """Run load -> validate -> localize -> compose -> render for one leaflet (no file I/O out)."""
+    """Run load -> validate -> localize -> compose -> render for one leaflet (no file I/O out).
+    ``tagged`` writes the structure layer's marked content into the pages."""
     from .compose import ComposeRequest, compose  # the heavy stages load only when building
     from .layout.hyphenation import preload
     from .layout.scripts import LocaleRules
@@ -148,7 +149,12 @@ def build_one(
             document = compose(request, templates_dir=project.templates_dir)
         origins = origins_of(project, handout, catalog, brand)
         rendered = render(
-            document, theme, paper=job.paper, fonts_dir=project.fonts_dir, origins=origins
+            document,
+            theme,
+            paper=job.paper,
+            fonts_dir=project.fonts_dir,
+            origins=origins,
+            tagged=tagged,
         )
     except HandoutError as exc:
         return None, Outcome(job, "failed", reason=str(exc))

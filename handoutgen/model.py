@@ -245,3 +245,4 @@ class Rendered:
     pages: int
     warnings: tuple[str, ...] = ()
     structure: tuple[tuple[int, str], ...] = ()  # (page, role) per block, in drawing order
+    marks: tuple[tuple[int, int, str], ...] = ()  # (page, MCID, role) per structure leaf

@@ -46,6 +46,13 @@ class Project:
     _theme_data: dict[str, tuple[dict, Places]] = field(default_factory=dict, repr=False)
     _editions: dict[str, Edition] | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        # file digests an earlier process remembered (fonts, templates ...): not hashed again
+        from .cache.inputs import INDEX
+        from .cache.keys import load_index
+
+        load_index(self.root / INDEX)
+
     @property
     def handouts_dir(self) -> Path:
         return self.root / "handouts"

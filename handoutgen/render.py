@@ -37,10 +37,10 @@ def missing_glyphs(document: Document, theme: Theme, origins: Origins | None = N
     text came from (``origins`` maps a printed string to its msgctxt and file:line, or to a
     function that finds them). The fonts must be registered."""
     rules = rules_of(document, theme)
-    texts: dict[tuple[str, ...], list[str]] = {}
+    by_face: dict[tuple[str, str], list[str]] = {}  # (family, weight) -> texts
 
     def add(text: str, family: str, weight: str) -> None:
-        texts.setdefault(rules.faces(family, weight), []).append(text)
+        by_face.setdefault((family, weight), []).append(text)
 
     for block in document.blocks:
         for style_name, spans in blocks.texts(block):
@@ -58,6 +58,9 @@ def missing_glyphs(document: Document, theme: Theme, origins: Origins | None = N
     ):
         style = theme.styles[style_name]
         add(text, style.family, style.weight)
+    texts: dict[tuple[str, ...], list[str]] = {}
+    for (family, weight), pieces in by_face.items():
+        texts.setdefault(rules.faces(family, weight), []).extend(pieces)
     return gaps(document.meta.lang, texts, origins)
 
 
@@ -146,4 +149,9 @@ def render(
             "or wider than the text frame, even on a page of its own"
         ) from None
     canv = made[-1]
-    return Rendered(pdf=buffer.getvalue(), pages=canv.pages, structure=tuple(canv.structure))
+    return Rendered(
+        pdf=buffer.getvalue(),
+        pages=canv.pages,
+        structure=tuple(canv.structure),
+        marks=tuple((page, mcid, node.role) for page, mcid, node in canv.marks.leaves),
+    )

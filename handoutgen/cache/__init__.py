@@ -56,36 +56,36 @@ class Memo:
     ``put`` keeps nothing while caches are off. With ``kept``, the least recently used entry
     goes first once it is full."""
 
-    __slots__ = ("_data", "kept", "name")
+    __slots__ = ("_rows", "kept", "name")
 
     def __init__(self, name: str, kept: int | None = None) -> None:
         self.name = name
         self.kept = kept
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._rows: OrderedDict[Hashable, Any] = OrderedDict()
 
     def get(self, key: Hashable) -> Any:
         if not _enabled:
             return None
-        found = self._data.get(key)
+        found = self._rows.get(key)
         if found is not None and self.kept is not None:
-            self._data.move_to_end(key)
+            self._rows.move_to_end(key)
         return found
 
     def put(self, key: Hashable, value: Any) -> Any:
         if _enabled:
-            self._data[key] = value
-            if self.kept is not None and len(self._data) > self.kept:
-                self._data.popitem(last=False)
+            self._rows[key] = value
+            if self.kept is not None and len(self._rows) > self.kept:
+                self._rows.popitem(last=False)
         return value
 
     def clear(self) -> None:
-        self._data.clear()
+        self._rows.clear()
 
     def items(self) -> list[tuple[Hashable, Any]]:
-        return list(self._data.items()) if _enabled else []
+        return list(self._rows.items()) if _enabled else []
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self._rows)
 
 
 def memo(name: str, kept: int | None = None) -> Memo:

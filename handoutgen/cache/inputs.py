@@ -53,6 +53,7 @@ class Inputs:
         self._groups: dict[tuple[str, str, tuple[Path, ...]], str] = {}
         self._shared: str | None = None
         self._brand_files: dict[str, tuple[Path, ...]] = {}
+        self._topic_files: dict[Path, tuple[Path, ...]] = {}
         load_index(root / INDEX)
 
     def _listed(self, paths: list[Path]) -> list[tuple[str, str]]:
@@ -106,11 +107,18 @@ class Inputs:
             "leaflet",
             sorted(values.items()),
             self.shared(),
-            self._group("topic", topic.stem, (topic, *referenced_files(topic))),
+            self._group("topic", topic.stem, self._topic(topic)),
             self._group("locale", values.get("locale", ""), tuple(catalogs)),
             self._group("brand", brand.name, files),
             self._group("edition", values.get("edition", ""), tuple(themes)),
         )
+
+    def _topic(self, topic: Path) -> tuple[Path, ...]:
+        """A topic file and the files it names, read once a run."""
+        found = self._topic_files.get(topic)
+        if found is None:
+            found = self._topic_files[topic] = (topic, *referenced_files(topic))
+        return found
 
     def save(self) -> None:
         """Remember the digests taken, for the next run's no-op check."""

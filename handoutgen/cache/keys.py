@@ -90,7 +90,9 @@ def file_digest(path: Path | str) -> str:
 
 
 def hash_file(name: str) -> str:
-    h = sha256()
+    import hashlib  # OpenSSL's SHA-256 (several times faster on fonts); not on the no-op path
+
+    h = hashlib.sha256()
     try:
         with open(name, "rb") as fh:  # streamed: a large font never sits in memory whole
             while chunk := fh.read(1 << 20):

@@ -117,31 +117,32 @@ class MoFile:
         order = {0x950412DE: "<", 0xDE120495: ">"}.get(magic)
         if order is None:
             raise ValueError("not a compiled gettext catalog")
-        self._data = data
+        self._bytes = data
         self._pair = struct.Struct(order + "II")
-        _, self._n, self._keys, self._values = struct.unpack_from(order + "4I", data, 4)
+        header = struct.unpack_from(order + "4I", data, 4)
+        _, self._entry_count, self._key_table, self._value_table = header
         self._found: dict[str, str] = {}  # translations decoded so far (shared strings)
         self._topics: OrderedDict[str, list[str]] = OrderedDict()  # topic -> its keys
         self._rule: Callable[[int], int] | None = None  # Plural-Forms, compiled when needed
         self.headers = {}
-        if self._n and self._key(0) == b"":
-            for line in self._value(0).decode("utf-8").splitlines():
+        if self._entry_count and self._key_at(0) == b"":
+            for line in self._value_at(0).decode("utf-8").splitlines():
                 name, _, value = line.partition(":")
                 self.headers[name.strip().lower()] = value.strip()
 
-    def _key(self, i: int) -> bytes:
-        length, offset = self._pair.unpack_from(self._data, self._keys + 8 * i)
-        return bytes(self._data[offset : offset + length]).split(b"\0", 1)[0]
+    def _key_at(self, i: int) -> bytes:
+        length, offset = self._pair.unpack_from(self._bytes, self._key_table + 8 * i)
+        return bytes(self._bytes[offset : offset + length]).split(b"\0", 1)[0]
 
-    def _value(self, i: int) -> bytes:
-        length, offset = self._pair.unpack_from(self._data, self._values + 8 * i)
-        return bytes(self._data[offset : offset + length])
+    def _value_at(self, i: int) -> bytes:
+        length, offset = self._pair.unpack_from(self._bytes, self._value_table + 8 * i)
+        return bytes(self._bytes[offset : offset + length])
 
     def _first_at_or_after(self, target: bytes) -> int:
-        lo, hi = 0, self._n
+        lo, hi = 0, self._entry_count
         while lo < hi:
             mid = (lo + hi) // 2
-            if self._key(mid) < target:
+            if self._key_at(mid) < target:
                 lo = mid + 1
             else:
                 hi = mid
@@ -160,8 +161,8 @@ class MoFile:
             return self._found.get(key)
         target = key.encode("utf-8")
         i = self._first_at_or_after(target)
-        if i < self._n and self._key(i) == target:
-            self._found[key] = self._value(i).decode("utf-8")
+        if i < self._entry_count and self._key_at(i) == target:
+            self._found[key] = self._value_at(i).decode("utf-8")
             return self._found[key]
         return None
 
@@ -191,16 +192,16 @@ class MoFile:
         prefix = f"{topic}/".encode()
         i = self._first_at_or_after(prefix)
         keys = []
-        while i < self._n and (raw := self._key(i)).startswith(prefix):
+        while i < self._entry_count and (raw := self._key_at(i)).startswith(prefix):
             key = raw.decode("utf-8")
-            self._found[key] = self._value(i).decode("utf-8")
+            self._found[key] = self._value_at(i).decode("utf-8")
             keys.append(key)
             i += 1
         self._topics[topic] = keys
-        if isinstance(self._data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        if isinstance(self._bytes, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
             # the pages read stay in the system's file cache, but leave this process's memory:
             # otherwise every topic visited would add its part of the file to the RSS
-            self._data.madvise(mmap.MADV_DONTNEED)
+            self._bytes.madvise(mmap.MADV_DONTNEED)
         while len(self._topics) > self.KEPT_TOPICS:
             for old in self._topics.popitem(last=False)[1]:
                 self._found.pop(old, None)

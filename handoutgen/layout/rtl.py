@@ -43,7 +43,7 @@ class RTLParagraph(Flowable):
         self.link_color = link_color
         self.marker = marker
         self.box = box
-        self._lines = lines
+        self._broken = lines
         self._wrapped_for: float | None = None
         self.first = first  # the first part of a split paragraph carries the marker
         self.keepWithNext = style.keepWithNext
@@ -52,7 +52,7 @@ class RTLParagraph(Flowable):
     def _chain(self, bold: bool) -> list[str]:
         return [b if bold else r for r, b in self.fonts]
 
-    def _words(self) -> list[Word]:
+    def _split_words(self) -> list[Word]:
         """Words across span boundaries: "**bold**." is one word of two pieces."""
         size = self.style.fontSize
         style_bold = self.style.fontName.endswith("-bold")
@@ -114,7 +114,7 @@ class RTLParagraph(Flowable):
         lines: list[list[Word]] = []
         line: list[Word] = []
         used = 0.0
-        for word in self._fit_words(self._words(), width):
+        for word in self._fit_words(self._split_words(), width):
             w = sum(p.width for p in word)
             if line and used + space + w > width:
                 lines.append(line)
@@ -127,22 +127,22 @@ class RTLParagraph(Flowable):
         return lines
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        if self._lines is None or (
+        if self._broken is None or (
             self.first
             and self._wrapped_for not in (None, avail_width)
             and not getattr(self, "_split_done", False)
         ):
             width = avail_width - self.style.leftIndent - self.style.rightIndent
-            self._lines = self._break(width)
+            self._broken = self._break(width)
         self._wrapped_for = avail_width
         self.width = avail_width
-        self.height = len(self._lines) * self.style.leading
+        self.height = len(self._broken) * self.style.leading
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         self.wrap(avail_width, avail_height)
-        assert self._lines is not None
-        n = len(self._lines)
+        assert self._broken is not None
+        n = len(self._broken)
         fit = min(int(avail_height // self.style.leading), n - 2)  # no widow, no orphan
         if fit < 2:
             return []
@@ -153,7 +153,7 @@ class RTLParagraph(Flowable):
             self.link_color,
             marker=self.marker,
             box=self.box,
-            lines=self._lines[:fit],
+            lines=self._broken[:fit],
             first=self.first,
         )
         tail = RTLParagraph(
@@ -161,7 +161,7 @@ class RTLParagraph(Flowable):
             self.style,
             self.fonts,
             self.link_color,
-            lines=self._lines[fit:],
+            lines=self._broken[fit:],
             first=False,
         )
         head._split_done = tail._split_done = True  # type: ignore[attr-defined]
@@ -177,11 +177,11 @@ class RTLParagraph(Flowable):
     def draw(self) -> None:
         canv = self.canv
         style = self.style
-        assert self._lines is not None
+        assert self._broken is not None
         right = self.width - style.rightIndent
         size = style.fontSize
         y = self.height - size * 1.05
-        for number, line in enumerate(self._lines):
+        for number, line in enumerate(self._broken):
             runs = display_runs(line, self.fonts[0][0], size, self.base)
             x = right - sum(run_width(r, size) for r in runs)
             for text, font, href in runs:

@@ -3,7 +3,6 @@ token for everything its paragraphs' fragments and line breaks depend on."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Any
 
 from reportlab.lib import colors as rl_colors
@@ -12,6 +11,7 @@ from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
 
 from .. import cache
+from ..rl.paragraphs import style_values
 from ..theme import TextStyle, Theme
 from .fonts import font_file, font_name
 from .scripts import LocaleRules
@@ -45,7 +45,7 @@ class Styles:
         body = theme.styles["body"]
         body_font = font_name(rules.chain(body.family)[0], "regular")
         for name, ts in theme.styles.items():
-            self.para[name] = self._style(ts, body_font)
+            self.para[name] = self._make_style(ts, body_font)
         indent = theme.spacing["list_indent"]
         base = self.para["list_item"]
         side = {"rightIndent": indent} if self.rtl else {"leftIndent": indent}
@@ -58,7 +58,7 @@ class Styles:
             **side,
         )
 
-    def _style(self, ts: TextStyle, body_font: str) -> ParagraphStyle:
+    def _make_style(self, ts: TextStyle, body_font: str) -> ParagraphStyle:
         theme = self.theme
         family = self.rules.chain(ts.family)[0]
         weight = ts.weight if ts.weight in theme.fonts[family] else "regular"
@@ -101,11 +101,7 @@ class Styles:
                 regular = font_name(fam, "regular")
                 bold = font_name(fam, "bold") if "bold" in self.theme.fonts[fam] else regular
                 faces.append((regular, bold))
-            values = tuple(
-                (k, v if isinstance(v, Hashable) else repr(v))
-                for k, v in sorted(style.__dict__.items())
-                if k not in ("name", "parent")
-            )
+            values = style_values(style)
             # in order: a character takes the first face of the chain that has it
             names = [style.fontName, style.bulletFontName, *(n for pair in faces for n in pair)]
             # and what the parser turns each into for bold or italic text (the family

@@ -112,28 +112,28 @@ class TableMarks(TableRenderCB):
         canv = table.canv
         return canv, getattr(canv, "marks", None)
 
-    def _start(self, table: Any) -> None:
+    def _begin_artifact(self, table: Any) -> None:
         canv, marks = self._canvas_marks(table)
         if marks is not None:
             self._artifact = marks.artifact(canv, canv.page)
             self._artifact.__enter__()
 
-    def _stop(self, table: Any) -> None:
+    def _end_artifact(self, table: Any) -> None:
         if self._artifact is not None:
             artifact, self._artifact = self._artifact, None
             artifact.__exit__(None, None, None)
 
     def startBG(self, table: Any) -> None:
-        self._start(table)
+        self._begin_artifact(table)
 
     def endBG(self, table: Any) -> None:
-        self._stop(table)
+        self._end_artifact(table)
 
     def startLines(self, table: Any) -> None:
-        self._start(table)
+        self._begin_artifact(table)
 
     def endLines(self, table: Any) -> None:
-        self._stop(table)
+        self._end_artifact(table)
 
     def startTable(self, table: Any) -> None:
         pass

@@ -16,6 +16,16 @@ from . import fast
 from .linebreak import FastLines
 
 
+def style_values(style: Any) -> tuple[tuple[str, Hashable], ...]:
+    """Every value a ParagraphStyle holds itself (not through its parent), comparable: what
+    its paragraphs' fragments and line breaks depend on, for a layout's key."""
+    return tuple(
+        (k, v if isinstance(v, Hashable) else repr(v))
+        for k, v in sorted(style.__dict__.items())
+        if k not in ("name", "parent")
+    )
+
+
 def parse(tree: list[Any], style: Any) -> list[Any] | None:
     """A tuple tree (``("b", None, [...])``, text nodes as data) -> ReportLab's fragments for
     ``style``: its parser's tuple-tree interface, so nothing in the text is read as markup."""

@@ -1,0 +1,102 @@
+"""The switch: with caches off (``--no-cache``, ``HANDOUTGEN_NO_CACHE=1``) nothing is kept or
+read, ReportLab's own classes draw, and every shipped leaflet comes out byte for byte the same;
+an unpinned ReportLab takes that plain path, with one warning."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import reportlab
+
+from handoutgen import cache, rl
+from handoutgen.build import build_one
+from handoutgen.cli import main
+from handoutgen.leaflet import Selection, expand
+from handoutgen.project import Project
+
+
+@pytest.fixture
+def caches_off():
+    cache.set_enabled(False)
+    try:
+        yield
+    finally:
+        cache.set_enabled(True)
+
+
+def _every_leaflet(project: Project) -> list:
+    every = ["*"]
+    return expand(project, Selection(every, every, every, every, every))
+
+
+def _digests(project: Project, jobs: list) -> dict[str, str]:
+    out = {}
+    for job in jobs:
+        rendered, outcome = build_one(project, job)
+        assert rendered is not None, (job, outcome.reason)
+        out[str(job)] = hashlib.sha256(rendered.pdf).hexdigest()
+    return out
+
+
+def test_every_shipped_leaflet_is_the_same_bytes_with_caches_off(project: Project):
+    jobs = _every_leaflet(project)
+    assert len(jobs) >= 80
+    warm = _digests(project, jobs)
+    cache.set_enabled(False)
+    try:
+        assert not rl.fast()
+        cold = _digests(Project(project.root), list(reversed(jobs)))
+    finally:
+        cache.set_enabled(True)
+    assert cold == warm
+
+
+def test_caches_off_keep_nothing_and_read_nothing(scratch: Project, tmp_path: Path, caches_off):
+    out = tmp_path / "out"
+    assert main(["--root", str(scratch.root), "build", "--locale", "de", "--out", str(out)]) == 0
+    assert not (scratch.root / ".cache").exists()
+    assert all(len(table) == 0 for table in cache.tables())
+    # and nothing is skipped: every leaflet is built again
+    assert main(["--root", str(scratch.root), "build", "--locale", "de", "--out", str(out)]) == 0
+    entries = json.loads((out / "manifest.json").read_text())["leaflets"]
+    assert [e["status"] for e in entries] == ["built"]
+
+
+@pytest.mark.parametrize("where", ["before the command", "after it", "environment"])
+def test_the_command_line_switch_and_the_environment_variable(
+    scratch: Project, tmp_path: Path, monkeypatch, where: str
+):
+    args = ["--root", str(scratch.root), "build", "--out", str(tmp_path / "out")]
+    if where == "before the command":
+        args.insert(0, "--no-cache")
+    elif where == "after it":
+        args.append("--no-cache")
+    else:
+        monkeypatch.setenv(cache.ENV, "1")
+        monkeypatch.setattr(cache, "_enabled", cache._from_env())
+    try:
+        assert main(args) == 0
+        assert not cache.enabled() and not rl.fast()
+        assert not (scratch.root / ".cache").exists()
+    finally:
+        cache.set_enabled(True)
+
+
+def test_an_unpinned_reportlab_builds_on_the_plain_path_with_one_warning(
+    scratch: Project, tmp_path: Path, monkeypatch, capsys
+):
+    pinned = tmp_path / "pinned"
+    assert main(["--root", str(scratch.root), "build", "--locale", "ar", "--out", str(pinned)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(reportlab, "Version", "5.2.0")
+    assert not rl.fast() and cache.enabled()  # caches stay on; the fast paths do not run
+    other = tmp_path / "other"
+    args = ["--root", str(scratch.root), "build", "--locale", "ar,en", "--out", str(other)]
+    assert main([*args, "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning: ReportLab 5.2.0 is installed, not 5.1.0") == 1
+    path = "default/ar/neuromyotonia.a4.pdf"
+    assert (other / path).read_bytes() == (pinned / path).read_bytes()
