@@ -1,9 +1,10 @@
 """Block kinds: one module per kind of block -> the registry every stage asks how to read,
 check, translate, compose, lay out and glyph-check a block.
 
-A kind is a ``BlockKind`` subclass in its own module here, listed in ``KINDS`` below, plus its
-data: its part of ``handouts/handout.schema.json``, its template ``templates/blocks/<type>.xml.j2``
-and any theme styles or spacing it names. Nothing else in the package names a kind.
+A kind is a module here defining ``Kind`` (a ``BlockKind``), plus its data: its part of
+``handouts/handout.schema.json``, its template ``templates/blocks/<type>.xml.j2`` and any theme
+styles or spacing it names. The registry finds the modules itself; nothing else in the package
+names a kind.
 """
 
 from __future__ import annotations
@@ -75,29 +76,18 @@ class BlockKind:
 
 
 def _kinds() -> tuple[BlockKind, ...]:
-    from . import (
-        callout,
-        definitions,
-        figure,
-        heading,
-        lists,
-        masthead,
-        paragraph,
-        table,
-        title_band,
-    )
+    """Every module of this package that defines a ``Kind``: adding a kind is adding a
+    module (and its data), nothing else."""
+    import importlib
+    import pkgutil
 
-    return (
-        paragraph.Kind(),
-        heading.Kind(),
-        lists.Kind(),
-        definitions.Kind(),
-        callout.Kind(),
-        table.Kind(),
-        figure.Kind(),
-        masthead.Kind(),
-        title_band.Kind(),
-    )
+    kinds = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        kind = getattr(module, "Kind", None)
+        if isinstance(kind, type) and issubclass(kind, BlockKind):
+            kinds.append(kind())
+    return tuple(kinds)
 
 
 class Registry:
