@@ -89,12 +89,33 @@ def test_a_brand_overrides_a_template_by_shipping_one_with_the_same_name(scratch
     ]
 
 
-def test_template_undefined_name_is_an_error_naming_the_brand(scratch: Project):
+def test_template_undefined_name_is_an_error_naming_the_file_line_and_brand(scratch: Project):
     (scratch.templates_dir / "standard" / "formats.xml.j2").write_text("<p>{{ no_such }}</p>")
     with pytest.raises(InputError) as exc:
         compose_for(scratch)
-    assert "default:leaflet.xml.j2" in str(exc.value)
-    assert "no_such" in str(exc.value)
+    [problem] = exc.value.problems
+    assert (problem.path, problem.line) == ("templates/standard/formats.xml.j2", 1)
+    assert "brand default" in problem.message and "'no_such' is undefined" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('<p class="small">\n{{ no_such }}</p>\n', "'no_such' is undefined"),
+        ('<p class="small">\n{% if %}</p>\n', "template syntax error"),
+    ],
+)
+def test_an_error_in_a_brand_override_names_the_override_not_the_shared_parent(
+    scratch: Project, text: str, message: str
+):
+    folder = scratch.brands_dir / "default" / "standard"
+    folder.mkdir()
+    (folder / "disclaimer.xml.j2").write_text(text)
+    with pytest.raises(InputError) as exc:
+        compose_for(scratch)
+    [problem] = exc.value.problems
+    assert problem.path == "templates/brands/default/standard/disclaimer.xml.j2"
+    assert problem.line == 2 and message in problem.message
 
 
 class HostileCatalog(Catalog):

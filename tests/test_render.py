@@ -413,3 +413,20 @@ def test_a_replaced_logo_is_read_again(scratch: Project):
     # the new logo is what is printed: its red is on page one
     page = pdfium.PdfDocument(second.pdf)[0].render(scale=1).to_pil().convert("RGB")
     assert (200, 30, 30) in {page.getpixel((x, y)) for x in range(0, 200) for y in range(0, 140)}
+
+
+def test_a_block_that_cannot_be_placed_is_named_by_its_context_and_line(scratch: Project):
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    long_cell = " ".join(["word"] * 900)
+    text = path.read_text().replace(
+        "        rows:\n", f"        rows:\n          - [{long_cell}, x]\n", 1
+    )
+    path.write_text(text)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "id: treatment-table" in t)
+    job = Job("neuromyotonia", "en", "default", "large-print", "a5")
+    rendered, outcome = build_one(Project(scratch.root), job)
+    assert rendered is None and outcome.status == "failed"
+    assert outcome.reason.startswith(
+        f"neuromyotonia/treatment/treatment-table (handouts/neuromyotonia.yaml:{line - 1})"
+    ), outcome.reason
+    assert "does not fit on a page" in outcome.reason and "Tagged" not in outcome.reason

@@ -311,3 +311,20 @@ def test_brand_theme_typos_and_wrong_types_are_errors_with_lines(tmp_path):
     assert (line("primry:"), "theme.colors.primry", "unknown key 'primry'") in found
     assert (line("spacing:"), "theme.spacing.box_padding", "'big' is not a number") in found
     assert (line("styles:"), "theme.styles.body", "must be a mapping of keys") in found
+
+
+def test_a_bad_value_in_a_theme_file_is_named_at_that_file_not_at_a_brand(tmp_path):
+    """A brand that overrides other colours is not blamed for the theme's own mistake."""
+    from .conftest import copy_project
+
+    project: Project = copy_project(tmp_path / "p")
+    theme_file = project.themes_dir / "default.yaml"
+    text = theme_file.read_text().replace('table_grid: "#8c9aa6"', 'table_grid: "#8c9aa"')
+    theme_file.write_text(text)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "table_grid:" in t)
+    with pytest.raises(InputError) as exc:
+        project.theme("example-clinic", "standard")  # a brand with its own colours
+    assert [str(p) for p in exc.value.problems] == [
+        f"templates/themes/default.yaml:{line}: colors.table_grid: '#8c9aa' is not a #rrggbb "
+        "colour"
+    ]

@@ -1,0 +1,47 @@
+"""Editions are data: templates/editions.yaml names each one and its theme layers; a new one is
+an entry there (and a theme file), and every problem of the file is named at its line."""
+
+from __future__ import annotations
+
+import pytest
+
+from handoutgen.build import Job, build_one
+from handoutgen.editions import load_editions
+from handoutgen.errors import InputError
+from handoutgen.project import Project
+
+
+def test_the_shipped_editions(project: Project):
+    assert project.editions() == ["standard", "large-print"]
+    assert project.edition("large-print").theme == ("large-print",)
+    assert project.theme_files("large-print")[-1].name == "large-print.yaml"
+
+
+def test_a_new_edition_is_data(scratch: Project):
+    (scratch.themes_dir / "compact.yaml").write_text("styles:\n  body: {size: 10, leading: 13}\n")
+    with (scratch.templates_dir / "editions.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("compact:\n  description: small print for a wallet\n  theme: [compact]\n")
+    project = Project(scratch.root)
+    assert project.editions() == ["standard", "large-print", "compact"]
+    assert project.theme("default", "compact").styles["body"].size == 10
+    rendered, outcome = build_one(project, Job("neuromyotonia", "en", "default", "compact", "a4"))
+    assert rendered is not None, outcome.reason
+    assert outcome.job.relpath == "default/en/neuromyotonia.compact.a4.pdf"
+
+
+def test_every_problem_of_the_editions_file_is_named_at_its_line(scratch: Project):
+    path = scratch.templates_dir / "editions.yaml"
+    path.write_text(
+        "standard: {theme: []}\n"
+        "Big Print: {theme: []}\n"
+        "huge:\n  theme: [no-such-theme]\n"
+        "odd:\n  description: x\n  colour: red\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_editions(scratch.templates_dir, root=scratch.root)
+    found = [(p.line, p.field, p.message.split(" (")[0]) for p in caught.value.problems]
+    assert found == [
+        (2, "Big Print", "an edition name is lower-case letters, digits, -"),
+        (4, "huge.theme[0]", "no theme 'no-such-theme'"),
+        (5, "odd", "needs only 'description' and 'theme'"),
+    ]
