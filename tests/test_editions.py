@@ -43,5 +43,5 @@ def test_every_problem_of_the_editions_file_is_named_at_its_line(scratch: Projec
     assert found == [
         (2, "Big Print", "an edition name is lower-case letters, digits, -"),
         (4, "huge.theme[0]", "no theme 'no-such-theme'"),
-        (5, "odd", "needs only 'description' and 'theme'"),
+        (6, "odd", "needs only 'description' and 'theme'"),
     ]

@@ -325,6 +325,5 @@ def test_a_bad_value_in_a_theme_file_is_named_at_that_file_not_at_a_brand(tmp_pa
     with pytest.raises(InputError) as exc:
         project.theme("example-clinic", "standard")  # a brand with its own colours
     assert [str(p) for p in exc.value.problems] == [
-        f"templates/themes/default.yaml:{line}: colors.table_grid: '#8c9aa' is not a #rrggbb "
-        "colour"
+        f"templates/themes/default.yaml:{line}: colors.table_grid: '#8c9aa' is not a #rrggbb colour"
     ]
