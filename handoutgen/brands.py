@@ -11,6 +11,24 @@ from .load import Sourced, format_path
 from .model import Brand
 from .schema import schema_problems
 
+# the keys every stage knows by name; any other key brand.schema.json declares is an option a
+# template shows as {{ brand.<key> }} (text per language where the brand gives one)
+KNOWN = {
+    "name",
+    "tagline",
+    "logo",
+    "logo_alt",
+    "address",
+    "phone",
+    "website",
+    "email",
+    "emergency_number",
+    "footer_text",
+    "region",
+    "paper",
+    "theme",
+}
+
 
 def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Brand:
     """Turn a loaded brand file into a Brand, or raise InputError with all its problems."""
@@ -57,6 +75,15 @@ def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Bran
         tagline=d.get("tagline"),
         region=d.get("region"),
         theme=d.get("theme", {}),
+        options=_options(d, schema_path),
         source=src.display,
         lines={format_path(path): line for path, line in src.lines.items() if path},
     )
+
+
+def _options(data: dict, schema_path: Path) -> dict[str, object]:
+    """Every option the schema declares (None where the brand leaves it out)."""
+    import json
+
+    declared = json.loads(schema_path.read_text(encoding="utf-8")).get("properties", {})
+    return {key: data.get(key) for key in declared if key not in KNOWN}

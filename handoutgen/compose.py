@@ -116,7 +116,15 @@ def _brand_text(brand: Brand, tag: str) -> SimpleNamespace:
     print literally (a clinic called "Unit [B]" must not become a link), each in the leaflet's
     language where the brand gives one; URLs are validated by the schema."""
     chain = [ident.replace("_", "-") for ident in locale_chain(tag)]
+
+    def option(value: object) -> object:
+        if isinstance(value, str | dict):
+            text = in_language(value, chain)  # type: ignore[arg-type]
+            return literal(text) if text is not None else None
+        return value
+
     return SimpleNamespace(
+        **{key: option(value) for key, value in brand.options.items()},
         id=brand.id,
         name=literal(brand.name),
         tagline=literal(in_language(brand.tagline, chain) or "") or None,

@@ -128,6 +128,8 @@ class Brand:
     tagline: BrandText | None
     region: str | None = None
     theme: dict = field(default_factory=dict, compare=False, hash=False)
+    # every other key brand.schema.json declares: for templates, as {{ brand.<key> }}
+    options: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
     source: str = ""  # brand.yaml as messages name it
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
@@ -140,8 +142,11 @@ class Brand:
             "email": self.email,
             "emergency_number": self.emergency_number,
         }
-        for key in ("tagline", "footer_text", "logo_alt"):
-            value = getattr(self, key)
+        texts = {k: v for k, v in self.options.items() if isinstance(v, str | dict)}
+        for key, value in (
+            *((k, getattr(self, k)) for k in ("tagline", "footer_text", "logo_alt")),
+            *texts.items(),
+        ):
             if isinstance(value, dict):
                 values.update({f"{key}.{lang}": text for lang, text in value.items()})
             else:

@@ -343,3 +343,45 @@ def test_a_compiled_template_cut_short_is_compiled_again(scratch: Project):
         assert compose_for(scratch).blocks == expected
     finally:
         templating._environments.clear()
+
+
+def test_a_brand_option_is_schema_data_and_a_template_shows_it(scratch: Project):
+    """A new brand option needs no code: declare it in brand.schema.json, set it in a brand
+    (one text, or one per language), show it in a template as {{ brand.<key> }}."""
+    import json
+
+    schema_path = scratch.templates_dir / "brand.schema.json"
+    schema = json.loads(schema_path.read_text())
+    schema["properties"]["out_of_hours"] = {
+        "$ref": "#/$defs/text",
+        "description": "Where to call when the clinic is closed.",
+    }
+    schema_path.write_text(json.dumps(schema))
+    brand = scratch.brands_dir / "default" / "brand.yaml"
+    brand.write_text(
+        brand.read_text()
+        + "out_of_hours: {en: 'Evenings [and] weekends: call 111', de: 'Abends: 116117'}\n"
+    )
+    contact = scratch.templates_dir / "standard" / "contact.xml.j2"
+    contact.write_text(
+        contact.read_text().replace(
+            "</box>",
+            "{% if brand.out_of_hours %}<p>{{ brand.out_of_hours }}</p>{% endif %}</box>",
+        )
+    )
+    texts = {
+        b.text[0].text
+        for box in compose_for(Project(scratch.root)).blocks
+        if isinstance(box, DocBox)
+        for b in box.blocks
+        if isinstance(b, DocPara) and b.text
+    }
+    assert "Evenings [and] weekends: call 111" in texts  # as written: never a link
+    other = compose_for(Project(scratch.root), brand="example-clinic")  # does not set it
+    assert not any(
+        "Evenings" in b.text[0].text
+        for box in other.blocks
+        if isinstance(box, DocBox)
+        for b in box.blocks
+        if isinstance(b, DocPara) and b.text
+    )
