@@ -20,7 +20,7 @@ from .errors import InputError, Problem
 from .inline import InlineError, literal, parse_inline, plain_text
 from .localize import locale_chain
 from .model import Brand, DocBlock, DocMeta, Document, Furniture, Inline, in_language
-from .templating import Translations, environment, gettext_callables
+from .templating import Translations, environment, gettext_callables, new_run
 
 MAIN_TEMPLATE = "leaflet.xml.j2"
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n]+")
@@ -164,6 +164,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     """Render the leaflet template for one localized handout, brand and edition, and parse it."""
     loc = request.localized
     brand = request.brand
+    new_run()
     env = environment(templates_dir, brand.directory)
     roots = [templates_dir.parent]
     origin = f"{brand.id}:{MAIN_TEMPLATE}"

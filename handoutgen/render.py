@@ -124,7 +124,7 @@ def render(
         topMargin=top,
         bottomMargin=bottom,
     )
-    builder = Builder(styles, geometry.frame_width, geometry.frame_height)
+    builder = Builder(styles, geometry.frame_width, geometry.frame_height, tagged=tagged)
     story = page.story(document, builder)
     painter = furniture.painter(document.furniture, rules, geometry.size)
     made: list[LeafletCanvas] = []

@@ -19,6 +19,15 @@ from .inline import literal
 Translations = _gettext.NullTranslations
 
 
+_checked = [0]  # the compose run a template's bytes were last checked in
+
+
+def new_run() -> None:
+    """A new compose run: each template's bytes are checked again (once in the run, however
+    often the leaflet includes it)."""
+    _checked[0] += 1
+
+
 class _Loader(jinja2.FileSystemLoader):
     """Jinja's file loader, with a template up to date while its bytes are the same (Jinja's
     own check compares modification times, which ``touch -r`` or ``cp -p`` restore)."""
@@ -28,7 +37,14 @@ class _Loader(jinja2.FileSystemLoader):
     ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, _ = super().get_source(environment, template)
         digest = file_digest(filename)
-        return source, filename, lambda: file_digest(filename) == digest
+        seen = [_checked[0], True]
+
+        def uptodate() -> bool:
+            if seen[0] != _checked[0]:
+                seen[:] = [_checked[0], file_digest(filename) == digest]
+            return bool(seen[1])
+
+        return source, filename, uptodate
 
 
 _environments = cache.memo("template environments", kept=16)

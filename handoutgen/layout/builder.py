@@ -36,7 +36,10 @@ class Builder:
 
     mm = MM
 
-    def __init__(self, styles: Styles, frame_width: float, frame_height: float) -> None:
+    def __init__(
+        self, styles: Styles, frame_width: float, frame_height: float, *, tagged: bool = False
+    ) -> None:
+        self.marked = tagged  # decoration drawn by tables is bracketed only when tagged
         self.styles = styles
         self.theme = styles.theme
         self.rtl = styles.rtl
@@ -96,7 +99,7 @@ class Builder:
             font=(body.fontName, body.fontSize),
             commands=commands,
             data=data,
-            marks=TableMarks(),
+            marks=TableMarks() if self.marked else None,
             **options,
         )
 

@@ -87,6 +87,8 @@ class TextMaker:
         self.styles = styles
         self.theme = styles.theme
         self.link = self.theme.colors.get("link", self.theme.colors["primary"])
+        self.link_color = color(self.link)
+        self.fast = fast()  # decided once a leaflet
 
     def __call__(
         self,
@@ -109,25 +111,25 @@ class TextMaker:
                 spans,
                 style,
                 faces,
-                color(self.link),
+                self.link_color,
                 marker=marker,
                 box=(spacing["checkbox"], spacing["checkbox_line"]) if box else None,
             )
         if box:
-            cls, marker = paragraph_class(TickBox), " "
+            cls, marker = paragraph_class(TickBox, fast=self.fast), " "
         elif styles.rules.cjk:
-            cls = paragraph_class(CJKRules, cjk=True)
+            cls = paragraph_class(CJKRules, cjk=True, fast=self.fast)
         else:
-            cls = paragraph_class()
+            cls = paragraph_class(fast=self.fast)
         token = styles.key(style)
 
         def layout() -> Layout:
-            parts = fragments(tree(spans, color(self.link), faces), style, (token, self.link))
+            parts = fragments(tree(spans, self.link_color, faces), style, (token, self.link))
             if parts is None:  # pragma: no cover - the tree is built here, always well formed
                 raise RenderError(f"cannot lay out {plain_text(spans)[:60]!r}")
             return Layout(plain_text(spans), parts)
 
-        if fast():
+        if self.fast:
             made = reused_layout((cls, spans, marker, self.link, token), layout)
             para = cls(made.text, style, bulletText=marker, frags=made.frags)
             para.layout = made

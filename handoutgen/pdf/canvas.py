@@ -27,7 +27,7 @@ class LeafletCanvas(DeferredCanvas):
         self.marks = Marks()
         self.structure: list[tuple[int, str]] = []
         self.outline: list[tuple[int, str, int, float]] = []  # page, title, level, top
-        self.open_blocks: list[AbstractContextManager[None]] = []
+        self.open_blocks: list[bool] = []  # per block drawn: whether it opened a leaf
 
     def begin_block(self, node: Node, x: float, y: float, height: float) -> None:
         page = self.page
@@ -35,12 +35,11 @@ class LeafletCanvas(DeferredCanvas):
         if node.title and node.role in ("H1", "H2"):
             # destinations must be made while their page is current: see finish_page
             self.outline.append((page, node.title, 0 if node.role == "H1" else 1, y + height))
-        bracket = self.marks.leaf(self, page, node)
-        bracket.__enter__()
-        self.open_blocks.append(bracket)
+        self.open_blocks.append(self.marks.begin_leaf(self, page, node))
 
     def end_block(self, node: Node) -> None:
-        self.open_blocks.pop().__exit__(None, None, None)
+        if self.open_blocks.pop():
+            self.marks.end_leaf(self)
 
     def decoration(self, kind: str = "Layout") -> AbstractContextManager[None]:
         """A bracket for drawing that is not content (rules, bars, tick boxes ...)."""
@@ -48,10 +47,12 @@ class LeafletCanvas(DeferredCanvas):
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
         # a line drawn inside a leaf is ReportLab underlining a link: decoration
-        if self.marks.in_leaf is None:
+        marks = self.marks
+        if marks.emit and marks.open and marks.open[-1] is not None:
+            marks.begin_artifact(self, self.page)
             super().line(x1, y1, x2, y2)
-            return
-        with self.decoration():
+            marks.end_artifact(self, self.page)
+        else:
             super().line(x1, y1, x2, y2)
 
     def finish_page(self, page: int, pages: int) -> None:

@@ -24,74 +24,69 @@ if TYPE_CHECKING:
 
 class Marks:
     """One document's marked content: what is open, the next MCID of each page, and every
-    leaf's (page, MCID, node). ``emit`` writes the operators into the page; without it the
-    bookkeeping is the same and the bytes are those of an untagged PDF."""
+    leaf's (page, MCID, node). Only a tagged document is marked (``emit``): an untagged one
+    skips all of it, and its bytes are those of a plain PDF."""
 
     def __init__(self, *, emit: bool = False) -> None:
         self.emit = emit
         self.leaves: list[tuple[int, int, Node]] = []
         self.artifacts: list[tuple[int, str]] = []  # (page, kind)
-        self._open: list[tuple[str, Node | None]] = []  # ("leaf", node) or ("artifact", None)
+        self.open: list[Node | None] = []  # a leaf's node, or None for an artifact
         self._next: dict[int, int] = {}
 
-    def _mcid(self, page: int) -> int:
+    def _begin_leaf(self, canv: Canvas, page: int, node: Node) -> None:
         mcid = self._next.get(page, 0)
         self._next[page] = mcid + 1
-        return mcid
-
-    def _begin_leaf(self, canv: Canvas, page: int, node: Node) -> None:
-        mcid = self._mcid(page)
         self.leaves.append((page, mcid, node))
-        if self.emit:
-            canv.addLiteral(f"/{node.role} <</MCID {mcid}>> BDC")
-
-    def _end(self, canv: Canvas) -> None:
-        if self.emit:
-            canv.addLiteral("EMC")
+        canv.addLiteral(f"/{node.role} <</MCID {mcid}>> BDC")
 
     @property
     def in_leaf(self) -> Node | None:
         """The leaf whose content is being drawn, if any (and not inside an artifact)."""
-        if self._open and self._open[-1][0] == "leaf":
-            return self._open[-1][1]
-        return None
+        return self.open[-1] if self.open else None
 
-    @contextmanager
-    def leaf(self, canv: Canvas, page: int, node: Node) -> Iterator[None]:
-        """Bracket the drawing of a structure leaf; a group's drawing is not bracketed."""
-        if not node.leaf or self._open:
-            yield  # a group, or inside another bracket: nothing of its own
-            return
-        self._open.append(("leaf", node))
+    def begin_leaf(self, canv: Canvas, page: int, node: Node) -> bool:
+        """Open a structure leaf's marked content; False (nothing opened) for a group, inside
+        another bracket, or untagged."""
+        if not self.emit or not node.leaf or self.open:
+            return False
+        self.open.append(node)
         self._begin_leaf(canv, page, node)
-        try:
-            yield
-        finally:
-            self._open.pop()
-            self._end(canv)
+        return True
+
+    def end_leaf(self, canv: Canvas) -> None:
+        self.open.pop()
+        canv.addLiteral("EMC")
+
+    def begin_artifact(self, canv: Canvas, page: int, kind: str = "Layout") -> bool:
+        """Open decoration: ``Layout`` (rules, bars, backgrounds, grids, tick boxes,
+        underlines) or ``Pagination`` (running header, footer, page numbers). Inside a leaf,
+        the leaf's content stops here and goes on under a new MCID afterwards."""
+        if not self.emit or (self.open and self.open[-1] is None):
+            return False  # untagged, or already decoration
+        if self.open:
+            canv.addLiteral("EMC")
+        self.open.append(None)
+        self.artifacts.append((page, kind))
+        attributes = "" if kind == "Layout" else f" <</Type /{kind}>>"
+        canv.addLiteral(f"/Artifact{attributes} BDC" if attributes else "/Artifact BMC")
+        return True
+
+    def end_artifact(self, canv: Canvas, page: int) -> None:
+        self.open.pop()
+        canv.addLiteral("EMC")
+        if self.open:  # back in the leaf it interrupted
+            self._begin_leaf(canv, page, self.open[-1])  # type: ignore[arg-type]
 
     @contextmanager
     def artifact(self, canv: Canvas, page: int, kind: str = "Layout") -> Iterator[None]:
-        """Bracket decoration: ``Layout`` (rules, bars, backgrounds, grids, tick boxes,
-        underlines) or ``Pagination`` (running header, footer, page numbers)."""
-        if self._open and self._open[-1][0] == "artifact":
-            yield  # already decoration
-            return
-        leaf = self.in_leaf
-        if leaf is not None:
-            self._end(canv)  # the leaf's content stops here ...
-        self._open.append(("artifact", None))
-        self.artifacts.append((page, kind))
-        if self.emit:
-            attributes = "" if kind == "Layout" else f" <</Type /{kind}>>"
-            canv.addLiteral(f"/Artifact{attributes} BDC" if attributes else "/Artifact BMC")
+        """``begin_artifact`` ... ``end_artifact`` around a block of drawing."""
+        opened = self.begin_artifact(canv, page, kind)
         try:
             yield
         finally:
-            self._open.pop()
-            self._end(canv)
-            if leaf is not None:
-                self._begin_leaf(canv, page, leaf)  # ... and goes on under a new MCID
+            if opened:
+                self.end_artifact(canv, page)
 
 
 def decoration(canv: Canvas) -> AbstractContextManager[None]:
@@ -103,37 +98,32 @@ def decoration(canv: Canvas) -> AbstractContextManager[None]:
 
 class TableMarks(TableRenderCB):
     """ReportLab's table render callback: a table's backgrounds and lines drawn as artifacts
-    (its cells are flowables that mark themselves)."""
+    (its cells are flowables that mark themselves). Given to tables of tagged documents."""
 
     def __init__(self) -> None:
-        self._artifact: Any = None
+        self._opened = False
 
-    def _canvas_marks(self, table: Any) -> tuple[Any, Marks | None]:
+    def _begin_decoration(self, table: Any) -> None:
         canv = table.canv
-        return canv, getattr(canv, "marks", None)
+        marks = getattr(canv, "marks", None)
+        self._opened = marks is not None and marks.begin_artifact(canv, canv.page)
 
-    def _begin_artifact(self, table: Any) -> None:
-        canv, marks = self._canvas_marks(table)
-        if marks is not None:
-            self._artifact = marks.artifact(canv, canv.page)
-            self._artifact.__enter__()
-
-    def _end_artifact(self, table: Any) -> None:
-        if self._artifact is not None:
-            artifact, self._artifact = self._artifact, None
-            artifact.__exit__(None, None, None)
+    def _end_decoration(self, table: Any) -> None:
+        if self._opened:
+            self._opened = False
+            table.canv.marks.end_artifact(table.canv, table.canv.page)
 
     def startBG(self, table: Any) -> None:
-        self._begin_artifact(table)
+        self._begin_decoration(table)
 
     def endBG(self, table: Any) -> None:
-        self._end_artifact(table)
+        self._end_decoration(table)
 
     def startLines(self, table: Any) -> None:
-        self._begin_artifact(table)
+        self._begin_decoration(table)
 
     def endLines(self, table: Any) -> None:
-        self._end_artifact(table)
+        self._end_decoration(table)
 
     def startTable(self, table: Any) -> None:
         pass

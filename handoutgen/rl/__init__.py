@@ -10,20 +10,20 @@ listed in ``tests/rl/test_private_names.py``: adding one is a conscious choice.
 
 from __future__ import annotations
 
+import reportlab
+
 from .. import cache
 
 PINNED = "5.1.0"  # the ReportLab the fast paths were transcribed from (pyproject.toml pins it)
 
 
 def installed() -> str:
-    import reportlab
-
     return str(getattr(reportlab, "Version", "unknown"))
 
 
 def fast() -> bool:
     """Whether the fast paths run: caches on and the pinned ReportLab installed."""
-    return cache.enabled() and installed() == PINNED
+    return cache.enabled() and getattr(reportlab, "Version", None) == PINNED
 
 
 def mismatch() -> str | None:

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paraparser import ParaParser
 
 from .. import cache
-from . import fast
+from . import fast as fast_paths
 from .linebreak import FastLines
 
 
@@ -43,7 +43,7 @@ _templates = cache.memo("fragment templates", kept=4096)
 def fragments(tree: list[Any], style: Any, token: Hashable) -> list[Any] | None:
     """``parse``, or with the fast paths on, copies of the fragments of a paragraph of the
     same shape and ``token`` (everything about the style) with this tree's texts."""
-    if not fast():
+    if not fast_paths():
         return parse(tree, style)
     texts: list[str] = []
     key = (token, _shape(tree, texts))
@@ -220,12 +220,12 @@ class CJKBreaks:
 _classes: dict[tuple[type, ...], type] = {}
 
 
-def paragraph_class(*features: type, cjk: bool = False) -> type:
+def paragraph_class(*features: type, cjk: bool = False, fast: bool | None = None) -> type:
     """The Paragraph class for text with ``features`` (mixins of the layout: a tick box ...),
     CJK line rules or not: with the fast paths on, reuse of laid-out paragraphs and (for
     text broken at spaces) the transcribed line breaker; else ReportLab's own Paragraph."""
     speed: tuple[type, ...] = ()
-    if fast():
+    if fast_paths() if fast is None else fast:
         speed = (ReusedLines,) if cjk else (ReusedLines, FastLines)
     bases = (*features, *speed, *((CJKBreaks,) if cjk else ()), Paragraph)
     found = _classes.get(bases)
