@@ -28,7 +28,8 @@ class BatchOptions:
     allow_incomplete: bool = False
     force: bool = False
     shard: tuple[int, int] | None = None  # (index from 1, count)
-    stamp: str | None = None  # recorded in the manifest if nothing fails (inputs.quick_stamp)
+    stamp: str | None = None  # recorded in the manifest if nothing fails (cache.inputs.stamp)
+    identity: str | None = None  # its cheap stand-in (cache.inputs.identity)
 
     @property
     def manifest_name(self) -> str:
@@ -167,6 +168,7 @@ def run(
             name=options.manifest_name,
             stamp={
                 "inputs": stamp,
+                "identity": options.identity,
                 "leaflets": len(jobs),
                 "skipped": report.count("skipped"),
                 "warnings": report.warnings,

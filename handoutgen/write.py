@@ -8,10 +8,9 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .leaflet import DIMENSIONS as MANIFEST_KEY
-
 TYPE_CHECKING = False  # typing is not imported on the no-op path
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 MANIFEST = "manifest.json"
@@ -48,29 +47,40 @@ def remove_stale_temporaries(out_dir: Path) -> int:
     return removed
 
 
+def _dimensions() -> tuple[str, ...]:
+    """A leaflet's manifest key (not imported on the no-op path, which needs none)."""
+    from .leaflet import DIMENSIONS
+
+    return DIMENSIONS
+
+
 def _valid(entry: Any) -> bool:
     return (
         isinstance(entry, dict)
-        and all(isinstance(entry.get(k), str) for k in MANIFEST_KEY)
+        and all(isinstance(entry.get(k), str) for k in _dimensions())
         and isinstance(entry.get("path"), str | None)
     )
 
 
-def stamped_entries(out_dir: Path, stamp: str) -> dict[str, Any] | None:
-    """The stamp record (leaflets, skipped, warnings of the stamped run) if the manifest
-    carries ``stamp`` and every built leaflet is still there at its recorded size; else None."""
+def stamped_entries(out_dir: Path, matches: Callable[[dict[str, Any]], bool]) -> Any:
+    """The stamp record (inputs, identity, leaflets, skipped, warnings of the stamped run) if
+    ``matches`` accepts it and every built leaflet is still there at its recorded size;
+    else None."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     recorded = data.get("stamp") if isinstance(data, dict) else None
-    if not isinstance(recorded, dict) or recorded.get("inputs") != stamp:
+    if not isinstance(recorded, dict) or not matches(recorded):
         return None
     folder = str(out_dir)
     for e in data.get("leaflets", []):
-        if _valid(e) and e.get("status") == "built":
+        if isinstance(e, dict) and e.get("status") == "built":
+            path = e.get("path")
+            if not isinstance(path, str):
+                return None
             try:  # one stat a leaflet: this is the whole of a no-op rebuild
-                st = os.stat(os.path.join(folder, str(e["path"])))
+                st = os.stat(os.path.join(folder, path))
             except OSError:
                 return None
             if not stat.S_ISREG(st.st_mode) or st.st_size != e.get("size"):
@@ -97,16 +107,17 @@ def write_manifest(
 ) -> Path:
     """Merge ``entries`` into ``DIR/<name>``: a rebuilt leaflet replaces its old entry, entries
     of other leaflets whose files still exist are kept."""
-    fresh = {tuple(e[k] for k in MANIFEST_KEY): e for e in entries}
+    keys = _dimensions()
+    fresh = {tuple(e[k] for k in keys): e for e in entries}
     kept = [
         e
         for e in read_manifest(out_dir, name)
-        if tuple(e[k] for k in MANIFEST_KEY) not in fresh
+        if tuple(e[k] for k in keys) not in fresh
         and (e.get("path") is None or (out_dir / e["path"]).is_file())
     ]
-    leaflets = sorted([*kept, *fresh.values()], key=lambda e: tuple(e[k] for k in MANIFEST_KEY))
+    leaflets = sorted([*kept, *fresh.values()], key=lambda e: tuple(e[k] for k in keys))
     body: dict[str, Any] = {"generator": generator, "leaflets": leaflets}
-    if stamp:  # the inputs of a run in which nothing failed (see inputs.quick_stamp)
+    if stamp:  # the inputs of a run in which nothing failed (see cache.inputs.stamp)
         body["stamp"] = stamp
     path = out_dir / name
     write_atomic(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

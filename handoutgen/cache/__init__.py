@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 TYPE_CHECKING = False  # typing is not imported on the no-op path
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable
+    from collections.abc import Callable, Hashable, Iterable
     from typing import Any
 
 ENV = "HANDOUTGEN_NO_CACHE"  # set to 1 (or true, yes): no caches, plain ReportLab
@@ -81,11 +81,21 @@ class Memo:
     def clear(self) -> None:
         self._rows.clear()
 
+    def fill(self, items: Iterable[tuple[Hashable, Any]]) -> None:
+        """Keep many entries at once (those already kept stay as they are)."""
+        if _enabled:
+            rows = self._rows
+            for key, value in items:
+                rows.setdefault(key, value)
+
     def items(self) -> list[tuple[Hashable, Any]]:
         return list(self._rows.items()) if _enabled else []
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return _enabled and key in self._rows
 
 
 def memo(name: str, kept: int | None = None) -> Memo:

@@ -122,7 +122,7 @@ class Inputs:
 
     def save(self) -> None:
         """Remember the digests taken, for the next run's no-op check."""
-        save_index(self.root / INDEX)
+        save_index(self.root / INDEX, self.root)
 
 
 def stamp(root: Path, selection: Any) -> str:
@@ -131,14 +131,45 @@ def stamp(root: Path, selection: Any) -> str:
     so a no-op rebuild can answer from the manifest without loading anything."""
     load_index(root / INDEX)
     entries: list[str] = []
+    skip = len(os.path.join(root, ""))
     for top in STAMPED:
-        for folder, dirs, files in os.walk(root / top):
+        for folder, dirs, files in os.walk(os.path.join(root, top)):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
                 if name.endswith((".mo", ".pyc")):
                     continue
                 path = os.path.join(folder, name)
-                entries.append(f"{os.path.relpath(path, root)}:{file_digest(path)}")
-    save_index(root / INDEX)
+                entries.append(f"{path[skip:]}:{file_digest(path)}")
+    save_index(root / INDEX, root)
     listed = json.dumps([repr(selection), engine_key(), entries])
     return sha256(listed.encode("utf-8")).hexdigest()
+
+
+def identity(root: Path, selection: Any) -> str | None:
+    """A cheap stand-in for ``stamp``: the selection, the engine and the identity of every
+    file ``stamp`` reads (device, inode, size, modification and change time), or None when a
+    file changed too recently for its times to tell a later write apart. Equal identities
+    mean equal contents: the change time cannot be set back by copying tools."""
+    import time
+
+    from .keys import PACKAGE_DIR, RACY_FINE_SECONDS, RACY_SECONDS, engine
+
+    now = time.time_ns()
+    rows: list[str] = [repr(selection)]
+    for top in (*(os.path.join(root, t) for t in STAMPED), os.fspath(PACKAGE_DIR)):
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".mo", ".pyc")):
+                    continue
+                st = os.stat(os.path.join(folder, name))
+                last = max(st.st_mtime_ns, st.st_ctime_ns)
+                coarse = st.st_mtime_ns % 10**9 == 0 and st.st_ctime_ns % 10**9 == 0
+                if now - last <= (RACY_SECONDS if coarse else RACY_FINE_SECONDS) * 1e9:
+                    return None
+                rows.append(
+                    f"{folder}/{name}:{st.st_dev}:{st.st_ino}:{st.st_size}:"
+                    f"{st.st_mtime_ns}:{st.st_ctime_ns}"
+                )
+    rows.append(repr(engine()))
+    return sha256("\n".join(rows).encode("utf-8")).hexdigest()

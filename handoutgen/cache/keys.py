@@ -65,10 +65,6 @@ RACY_FINE_SECONDS = 0.05
 _digests = memo("file digests")  # (path, stat identity) -> sha256 of the file's bytes
 
 
-def _identity(st: os.stat_result) -> tuple[int, ...]:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
 def file_digest(path: Path | str) -> str:
     """The SHA-256 of a file's bytes (``missing`` if it cannot be read)."""
     name = os.fspath(path)
@@ -76,7 +72,7 @@ def file_digest(path: Path | str) -> str:
         st = os.stat(name)
     except OSError:
         return "missing"
-    ident = _identity(st)
+    ident = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     found = _digests.get(name)
     if found is not None and found[0] == ident:
         return found[1]
@@ -86,6 +82,7 @@ def file_digest(path: Path | str) -> str:
     margin = RACY_SECONDS if coarse else min(RACY_SECONDS, RACY_FINE_SECONDS)
     if time.time_ns() - last > margin * 1e9:
         _digests.put(name, (ident, digest))
+        _fresh[0] = True
     return digest
 
 
@@ -102,44 +99,49 @@ def hash_file(name: str) -> str:
     return h.hexdigest()
 
 
+_loaded: set[str] = set()  # index files read by this process
+_fresh = [False]  # a digest was taken (not read back) since the index was last saved
+
+
 def load_index(path: Path) -> None:
-    """Remembered digests from an earlier process (``.cache/digests.json``): each entry is
-    used only if its file still has the identity recorded with it."""
-    if not enabled():
+    """Remembered digests from an earlier process (``.cache/digests.json``), read once a
+    process: each entry is used only if its file still has the identity recorded with it."""
+    if not enabled() or str(path) in _loaded:
         return
+    _loaded.add(str(path))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    if not isinstance(data, dict):
-        return
-    for name, entry in data.items():
-        if (
-            isinstance(name, str)
-            and isinstance(entry, list)
-            and len(entry) == 2
-            and isinstance(entry[1], str)
-            and isinstance(entry[0], list)
-            and _digests.get(name) is None
-        ):
-            _digests.put(name, (tuple(entry[0]), entry[1]))
+    if isinstance(data, dict):  # a damaged entry never matches a file's identity
+        _digests.fill((k, (tuple(v[0]), v[1])) for k, v in data.items() if _entry(v))
 
 
-def save_index(path: Path) -> None:
-    """Keep every digest this process remembers for the next process (best effort)."""
-    if not enabled():
+def _entry(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], list)
+        and isinstance(value[1], str)
+    )
+
+
+def save_index(path: Path, root: Path) -> None:
+    """Keep the digests this process remembers of files under ``root`` and of the package
+    for the next process (best effort); nothing to write when every digest was read back."""
+    if not enabled() or not _fresh[0]:
         return
-    entries = {name: [list(found[0]), found[1]] for name, found in _digests.items()}
-    text = json.dumps(entries, sort_keys=True, separators=(",", ":"))
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except OSError:
-        pass
+    inside = (os.path.join(root, ""), os.path.join(PACKAGE_DIR, ""))
+    entries = {
+        name: [list(found[0]), found[1]]
+        for name, found in _digests.items()
+        if isinstance(name, str) and name.startswith(inside)
+    }
     try:
         from ..write import write_atomic
 
-        write_atomic(path, text.encode("utf-8"))
+        write_atomic(path, json.dumps(entries, sort_keys=True).encode("utf-8"))
+        _fresh[0] = False
     except OSError:
         pass
 
@@ -190,13 +192,14 @@ def code_digest() -> str:
     found = _code.get(PACKAGE_DIR)
     if found is None:
         listed = []
+        skip = len(os.path.join(PACKAGE_DIR, ""))
         for folder, dirs, files in os.walk(PACKAGE_DIR):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
                 if name.endswith(".py"):
                     path = os.path.join(folder, name)
-                    listed.append((os.path.relpath(path, PACKAGE_DIR), file_digest(path)))
-        found = _code.put(PACKAGE_DIR, key("code", listed))
+                    listed.append(f"{path[skip:]}:{file_digest(path)}")
+        found = _code.put(PACKAGE_DIR, sha256("\n".join(listed).encode()).hexdigest())
     return found
 
 

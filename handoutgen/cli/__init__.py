@@ -178,6 +178,12 @@ def _stamp(root: Path, args: argparse.Namespace) -> str:
     return stamp(root, _selection_key(args))
 
 
+def _identity(root: Path, args: argparse.Namespace) -> str | None:
+    from ..cache.inputs import identity
+
+    return identity(root, _selection_key(args))
+
+
 def _selection_key(args: argparse.Namespace) -> tuple[object, ...]:
     return (
         args.topics,
@@ -199,9 +205,17 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
 
     if not cache.enabled():
         return None
+    from ..cache.inputs import identity
     from ..write import stamped_entries
 
-    found = stamped_entries(args.out, _stamp(root, args))
+    quick = identity(root, _selection_key(args))
+    found = stamped_entries(
+        args.out,
+        lambda r: (
+            (quick is not None and r.get("identity") == quick)
+            or r.get("inputs") == _stamp(root, args)
+        ),
+    )
     if found is None:
         return None
     total, skipped = int(found.get("leaflets", 0)), int(found.get("skipped", 0))
@@ -235,6 +249,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         allow_incomplete=args.allow_incomplete,
         shard=args.shard,
         stamp=None if args.shard else _stamp(project.root, args),
+        identity=None if args.shard else _identity(project.root, args),
     )
     live = sys.stderr.isatty() and sys.stdout.isatty()
     report = run(project, jobs, options, on_outcome=Progress(len(jobs)) if live else print_outcome)

@@ -109,3 +109,22 @@ def test_a_schema_change_is_seen_by_the_same_process_and_the_next(scratch: Proje
     )
     assert done.returncode == 1, done.stdout
     assert "code" in done.stderr
+
+
+def test_the_quick_identity_stands_for_contents_and_steps_aside_for_fresh_files(
+    scratch: Project, monkeypatch
+):
+    from handoutgen.cache import inputs, keys
+
+    root = scratch.root
+    monkeypatch.setattr(keys, "RACY_FINE_SECONDS", 3600.0)  # every file is "just changed"
+    assert inputs.identity(root, "selection") is None  # cannot vouch: the content decides
+    monkeypatch.setattr(keys, "RACY_FINE_SECONDS", 0.0)
+    first = inputs.identity(root, "selection")
+    assert first is not None and inputs.identity(root, "selection") == first
+    assert inputs.identity(root, "another selection") != first
+    content = inputs.stamp(root, "selection")
+    topic = scratch.handouts_dir / f"{TOPIC}.yaml"
+    os.utime(topic)  # touched: a new identity, the same content
+    assert inputs.identity(root, "selection") != first
+    assert inputs.stamp(root, "selection") == content

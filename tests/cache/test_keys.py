@@ -70,7 +70,7 @@ def test_remembered_digests_survive_the_process_only_for_unchanged_files(
     os.utime(path, ns=(old, old))
     digest = keys.file_digest(path)
     index = tmp_path / "index.json"
-    keys.save_index(index)
+    keys.save_index(index, tmp_path)
     keys._digests.clear()
     keys.load_index(index)
     assert keys._digests.get(str(path))[1] == digest
