@@ -88,7 +88,11 @@ class TextMaker:
         self.theme = styles.theme
         self.link = self.theme.colors.get("link", self.theme.colors["primary"])
         self.link_color = color(self.link)
-        self.fast = fast()  # decided once a leaflet
+        self.fast = fast()  # decided once a leaflet, as the classes below
+        self.text_class = paragraph_class(
+            *((CJKRules,) if styles.rules.cjk else ()), cjk=styles.rules.cjk, fast=self.fast
+        )
+        self.box_class = paragraph_class(TickBox, fast=self.fast)
 
     def __call__(
         self,
@@ -116,27 +120,25 @@ class TextMaker:
                 box=(spacing["checkbox"], spacing["checkbox_line"]) if box else None,
             )
         if box:
-            cls, marker = paragraph_class(TickBox, fast=self.fast), " "
-        elif styles.rules.cjk:
-            cls = paragraph_class(CJKRules, cjk=True, fast=self.fast)
+            cls, marker = self.box_class, " "
         else:
-            cls = paragraph_class(fast=self.fast)
+            cls = self.text_class
         token = styles.key(style)
-
-        def layout() -> Layout:
-            parts = fragments(tree(spans, self.link_color, faces), style, (token, self.link))
-            if parts is None:  # pragma: no cover - the tree is built here, always well formed
-                raise RenderError(f"cannot lay out {plain_text(spans)[:60]!r}")
-            return Layout(plain_text(spans), parts)
-
         if self.fast:
-            made = reused_layout((cls, spans, marker, self.link, token), layout)
+            key = (cls, spans, marker, self.link, token)
+            made = reused_layout(key, lambda: self._layout(spans, style, faces, token))
             para = cls(made.text, style, bulletText=marker, frags=made.frags)
             para.layout = made
         else:
-            made = layout()
+            made = self._layout(spans, style, faces, token)
             para = cls(made.text, style, bulletText=marker, frags=made.frags)
         if box:
             para.box_size = spacing["checkbox"]
             para.line_width = spacing["checkbox_line"]
         return para
+
+    def _layout(self, spans: Inline, style: ParagraphStyle, faces: Any, token: int) -> Layout:
+        parts = fragments(tree(spans, self.link_color, faces), style, (token, self.link))
+        if parts is None:  # pragma: no cover - the tree is built here, always well formed
+            raise RenderError(f"cannot lay out {plain_text(spans)[:60]!r}")
+        return Layout(plain_text(spans), parts)

@@ -35,7 +35,8 @@ class LeafletCanvas(DeferredCanvas):
         if node.title and node.role in ("H1", "H2"):
             # destinations must be made while their page is current: see finish_page
             self.outline.append((page, node.title, 0 if node.role == "H1" else 1, y + height))
-        self.open_blocks.append(self.marks.begin_leaf(self, page, node))
+        marks = self.marks
+        self.open_blocks.append(marks.emit and marks.begin_leaf(self, page, node))
 
     def end_block(self, node: Node) -> None:
         if self.open_blocks.pop():

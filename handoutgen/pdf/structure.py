@@ -17,6 +17,8 @@ class Node:
     halves of a split block keep pointing to the same node."""
 
     __slots__ = ("alt", "children", "origin", "parent", "role", "title")
+    # ``children`` counts them (a list would tie parent and child in a cycle only the
+    # garbage collector could free, a few hundred per leaflet)
 
     def __init__(
         self,
@@ -32,9 +34,9 @@ class Node:
         self.alt = alt
         self.title = title  # for headings: the outline entry
         self.origin = origin if origin is not None else (parent.origin if parent else None)
-        self.children: list[Node] = []
+        self.children = 0
         if parent is not None:
-            parent.children.append(self)
+            parent.children += 1
 
     @property
     def leaf(self) -> bool:
