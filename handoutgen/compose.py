@@ -42,7 +42,7 @@ class ComposeRequest:
 
 # the template's text after substitution repeats across leaflets (its wording, the brand's
 # details, a topic in several brands and papers): parsed once per process
-_parsed = cache.memo("parsed template text", kept=4096)
+_parsed = cache.memo("parsed template text", kept=4096, flush=True)
 
 
 class Parser:

@@ -54,28 +54,34 @@ def clear() -> None:
 class Memo:
     """A process-wide table of results, registered with the seam: ``get`` finds nothing and
     ``put`` keeps nothing while caches are off. With ``kept``, the least recently used entry
-    goes first once it is full."""
+    goes first once it is full; with ``kept`` and ``flush``, the whole table is emptied then
+    (cheaper to look up, for tables whose entries are reused soon or not at all)."""
 
-    __slots__ = ("_rows", "kept", "name")
+    __slots__ = ("_lru", "_rows", "kept", "name")
 
-    def __init__(self, name: str, kept: int | None = None) -> None:
+    def __init__(self, name: str, kept: int | None = None, *, flush: bool = False) -> None:
         self.name = name
         self.kept = kept
+        self._lru = kept is not None and not flush
         self._rows: OrderedDict[Hashable, Any] = OrderedDict()
 
     def get(self, key: Hashable) -> Any:
         if not _enabled:
             return None
         found = self._rows.get(key)
-        if found is not None and self.kept is not None:
+        if found is not None and self._lru:
             self._rows.move_to_end(key)
         return found
 
     def put(self, key: Hashable, value: Any) -> Any:
         if _enabled:
-            self._rows[key] = value
-            if self.kept is not None and len(self._rows) > self.kept:
-                self._rows.popitem(last=False)
+            rows = self._rows
+            if self.kept is not None and len(rows) >= self.kept:
+                if self._lru:
+                    rows.popitem(last=False)
+                else:
+                    rows.clear()
+            rows[key] = value
         return value
 
     def clear(self) -> None:
@@ -98,9 +104,9 @@ class Memo:
         return _enabled and key in self._rows
 
 
-def memo(name: str, kept: int | None = None) -> Memo:
+def memo(name: str, kept: int | None = None, *, flush: bool = False) -> Memo:
     """A new memo table, known to the seam."""
-    table = Memo(name, kept)
+    table = Memo(name, kept, flush=flush)
     _tables.append(table)
     return table
 

@@ -37,7 +37,7 @@ def parse(tree: list[Any], style: Any) -> list[Any] | None:
 # that text and the style. So a paragraph whose tree has the shape of one parsed before (plain
 # text; a bold lead-in then text; text with a link ...) takes that paragraph's fragments with
 # its own texts: the same fragments the parser would make, for a fraction of the time.
-_templates = cache.memo("fragment templates", kept=4096)
+_templates = cache.memo("fragment templates", kept=4096, flush=True)
 
 
 def fragments(tree: list[Any], style: Any, token: Hashable) -> list[Any] | None:

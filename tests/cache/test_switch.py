@@ -100,3 +100,17 @@ def test_an_unpinned_reportlab_builds_on_the_plain_path_with_one_warning(
     assert err.count("warning: ReportLab 5.2.0 is installed, not 5.1.0") == 1
     path = "default/ar/neuromyotonia.a4.pdf"
     assert (other / path).read_bytes() == (pinned / path).read_bytes()
+
+
+def test_memo_tables_forget_the_least_used_or_everything_when_full(caches_off):
+    cache.set_enabled(True)
+    lru, flushed = cache.memo("lru", kept=2), cache.memo("flushed", kept=2, flush=True)
+    for table in (lru, flushed):
+        table.put("a", 1)
+        table.put("b", 2)
+        assert table.get("a") == 1  # "a" is now the most recently used
+        table.put("c", 3)
+    assert (lru.get("a"), lru.get("b"), lru.get("c")) == (1, None, 3)
+    assert (flushed.get("a"), flushed.get("b"), flushed.get("c")) == (None, None, 3)
+    cache.set_enabled(False)  # off: nothing found, nothing kept, and what was kept dropped
+    assert lru.get("c") is None and lru.put("d", 4) == 4 and len(lru) == 0
