@@ -129,7 +129,7 @@ def run(
             except HandoutError:
                 themes[job.edition] = []
         inputs = prints.job(
-            job.values(),
+            {**job.values(), "allow_incomplete": str(options.allow_incomplete)},
             topic=project.handouts_dir / f"{job.topic}.yaml",
             catalogs=catalogs[job.locale],
             brand=project.brands_dir / job.brand,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import imagefiles
+from . import cache, imagefiles
 from .errors import InputError
 from .load import Sourced, format_path
 from .model import Brand
@@ -85,5 +85,11 @@ def _options(data: dict, schema_path: Path) -> dict[str, object]:
     """Every option the schema declares (None where the brand leaves it out)."""
     import json
 
-    declared = json.loads(schema_path.read_text(encoding="utf-8")).get("properties", {})
+    text = schema_path.read_text(encoding="utf-8")
+    declared = _declared.get(text)
+    if declared is None:
+        declared = _declared.put(text, list(json.loads(text).get("properties", {})))
     return {key: data.get(key) for key in declared if key not in KNOWN}
+
+
+_declared = cache.memo("brand schema properties", kept=4)

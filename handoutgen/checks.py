@@ -46,8 +46,8 @@ def check_project(project: Project) -> list[Problem]:
     # every template, the shared ones and each brand's overrides, must at least parse
     template_problems: list[Problem] = []
     template_dirs = [project.templates_dir] + [project.brands_dir / b for b in project.brands()]
+    env = environment(project.templates_dir, None)  # parsing only: any project environment
     for directory in template_dirs:
-        env = environment(directory, None)
         for path in sorted(directory.glob("**/*.j2")):
             if directory == project.templates_dir and project.brands_dir in path.parents:
                 continue

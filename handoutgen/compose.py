@@ -16,6 +16,7 @@ import jinja2
 
 from . import cache
 from .blocks import registry
+from .editions import template_names
 from .errors import InputError, Problem
 from .inline import InlineError, literal, parse_inline, plain_text
 from .localize import locale_chain
@@ -50,16 +51,23 @@ class Parser:
     syntax, so markup can only come from this fixed vocabulary."""
 
     def __init__(
-        self, values: Mapping[str, str], origin: str, files: TopicFiles | None = None
+        self,
+        values: Mapping[str, str],
+        origin: str,
+        files: TopicFiles | None = None,
+        logo: Path | None = None,
     ) -> None:
         self.values = values
         self.files = files or TopicFiles(Path(), ())
+        self.logo = logo  # the one picture a masthead may show: the brand's validated logo
         self.values_key = tuple(sorted(values.items()))
         self.origin = origin
         self.problems: list[Problem] = []
 
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append(Problem(self.origin, None, where, message))
+    def fail(self, where: str, message: str, el: ET.Element | None = None) -> None:
+        """A problem in the template's output; ``el``'s block names its own place."""
+        at = el.get("at") if el is not None else None
+        self.problems.append(Problem(at or self.origin, None, where, message))
 
     def origin_of(self, el: ET.Element) -> str:
         """Where an element's block came from: its ``at`` (a content block's msgctxt and
@@ -121,10 +129,14 @@ def _brand_text(brand: Brand, tag: str) -> SimpleNamespace:
         if isinstance(value, str | dict):
             text = in_language(value, chain)  # type: ignore[arg-type]
             return literal(text) if text is not None else None
-        return value
+        if isinstance(value, list):  # a list of texts (lines of an address ...)
+            return tuple(option(v) for v in value)
+        return value  # a number or a flag
 
+    fixed = {"id", "name", "tagline", "address", "phone", "emergency_number", "website"}
+    fixed |= {"email", "footer_text", "logo", "logo_alt"}
     return SimpleNamespace(
-        **{key: option(value) for key, value in brand.options.items()},
+        **{k: option(v) for k, v in brand.options.items() if k not in fixed},
         id=brand.id,
         name=literal(brand.name),
         tagline=literal(in_language(brand.tagline, chain) or "") or None,
@@ -183,7 +195,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     }
     try:
         # an edition may compose differently (e.g. side by side): leaflet.<edition>.xml.j2
-        template = env.select_template([f"leaflet.{request.edition}.xml.j2", MAIN_TEMPLATE])
+        template = env.select_template(template_names(request.edition, MAIN_TEMPLATE))
         origin = f"{brand.id}:{template.name}"
         xml = template.render(context)
     except jinja2.TemplateSyntaxError as exc:
@@ -203,7 +215,8 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         message = f"template output is not well-formed XML ({exc}): {snippet!r}"
         raise InputError([Problem(origin, None, "", message)]) from None
     handout = loc.handout
-    parser = Parser(brand.placeholders(), origin, TopicFiles(handout.path.parent, handout.files))
+    files = TopicFiles(handout.path.parent, handout.files)
+    parser = Parser(brand.placeholders(), origin, files, brand.logo)
     meta_el = root.find("meta")
     furn_el = root.find("furniture")
     if meta_el is None or furn_el is None:

@@ -22,8 +22,12 @@ class Edition:
     theme: tuple[str, ...]  # layers of templates/themes/ over default.yaml, in order
 
     def template_names(self, main: str) -> list[str]:
-        """The main templates to try, in order: the edition's own, then the shared one."""
-        return [main.replace(".xml.j2", f".{self.name}.xml.j2"), main]
+        return template_names(self.name, main)
+
+
+def template_names(edition: str, main: str) -> list[str]:
+    """The main templates an edition composes with, in order: its own, then the shared one."""
+    return [main.replace(".xml.j2", f".{edition}.xml.j2"), main]
 
 
 def load_editions(templates_dir: Path, *, root: Path) -> dict[str, Edition]:

@@ -25,42 +25,75 @@ def resolve(folder: Path, name: str) -> tuple[Path | None, str | None]:
     return path, None
 
 
-def problems(path: Path, what: str = "image") -> list[str]:
-    """Why an image file cannot be used (empty if it can); ``what`` names it (logo, image)."""
-    if path.suffix.lower() != ".svg":
-        try:
-            from PIL import Image as PILImage
+_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 
-            with PILImage.open(path) as image:
-                image.verify()
-        except Exception as exc:  # Pillow raises many types for broken files
-            return [f"{what} is not a readable image: {exc}"]
-        return []
+
+def problems(path: Path, what: str = "image") -> list[str]:
+    """Why an image file cannot be used (empty if it can); ``what`` names it (logo, figure).
+    A raster file must be the PNG or JPEG its name says, within Pillow's size limit; an SVG
+    is read from its bytes as the renderer reads it (UTF-8 only: a declared UTF-7 could hide
+    an element from one parser and not the other)."""
+    if path.suffix.lower() != ".svg":
+        return _raster(path, what)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         return [f"{what} is not a readable SVG file: {exc}"]
-    if "<!ENTITY" in text or "<!DOCTYPE" in text:
+    head = data[:200].lower()
+    if b"<!entity" in data.lower() or b"<!doctype" in data.lower():
         return [f"SVG {what}s may not declare a DOCTYPE or entities"]
+    if b"encoding=" in head.split(b"?>")[0] and not any(
+        e in head for e in (b'encoding="utf-8"', b"encoding='utf-8'")
+    ):
+        return [f"SVG {what}s must be UTF-8 (no other declared encoding)"]
     try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        return [f"{what} is not well-formed SVG: {exc}"]
+        data.decode("utf-8")
+        root = ET.fromstring(data)
+    except (UnicodeDecodeError, ET.ParseError) as exc:
+        return [f"{what} is not well-formed UTF-8 SVG: {exc}"]
+    return sorted(set(_svg_problems(root, what)))
+
+
+def _raster(path: Path, what: str) -> list[str]:
+    import warnings
+
+    from PIL import Image as PILImage
+
+    expected = _FORMATS.get(path.suffix.lower())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(path, formats=[expected] if expected else None) as image:
+                image.verify()
+    except Exception as exc:  # Pillow raises many types for broken or unexpected files
+        return [f"{what} is not a readable {expected or 'image'} file: {exc}"]
+    return []
+
+
+def _svg_problems(root: ET.Element, what: str) -> list[str]:
     found = []
     for el in root.iter():
-        tag = el.tag.rsplit("}", 1)[-1]
+        tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
         if tag in _SVG_FORBIDDEN:
             found.append(f"SVG {what}s may not contain <{tag}> (draw it as paths instead)")
         for name, value in el.attrib.items():
             if name.rsplit("}", 1)[-1] == "href" and not value.startswith("#"):
                 found.append(f"SVG {what}s may not refer to other files ({value!r})")
-            if "url(" in value and "url(#" not in value:
+            if "url(" in value and any(not u.startswith("#") for u in _urls(value)):
                 found.append(f"SVG {what}s may not refer to other files ({value!r})")
     try:
         width = float(root.get("width", "0").rstrip("px"))
         height = float(root.get("height", "0").rstrip("px"))
     except ValueError:
-        width = height = 0.0
+        width = height = 1.0  # a unit svglib understands (mm, pt ...): sized by it
     if not (width > 0 and height > 0) and not root.get("viewBox"):
         found.append(f"SVG {what}s need a width and height or a viewBox")
-    return sorted(set(found))
+    return found
+
+
+def _urls(value: str) -> list[str]:
+    """The targets of every ``url(...)`` in an attribute value."""
+    out = []
+    for part in value.split("url(")[1:]:
+        out.append(part.split(")", 1)[0].strip().strip("'\""))
+    return out

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache.keys import engine_key, file_digest, key
-from .cache.store import folder, pickled
+from .cache.store import FOLDER, folder, pickled
 from .editions import Edition, load_editions
 from .errors import InputError, Problem, SelectionError
 from .i18n.catalog import (
@@ -32,7 +32,7 @@ from .theme import (
     resolve_theme,
 )
 
-TOPIC_CACHE = ".cache/topics"  # under the project root; build products, never committed
+TOPIC_CACHE = f"{FOLDER}/topics"  # under the project root; build products, never committed
 DEFAULT_BRAND = "default"
 KEPT_TOPICS = 8  # loaded topics kept in memory, most recently used
 
@@ -144,21 +144,26 @@ class Project:
 
     def _validated(self, topic: str, path: Path) -> Handout:
         """A topic file -> its Handout, kept on disk under .cache/topics/ by the file's bytes,
-        the schema's and the engine (every library and the package's code): each worker of a
-        batch loads the topics it builds, and a kept one is read back in a tenth of the time.
-        A file that does not validate is not kept (its problems are raised each time)."""
+        the schema's, the pictures beside it and the engine (every library and the package's
+        code): each worker of a batch loads the topics it builds, and a kept one is read back
+        in a tenth of the time. A file that does not validate is not kept (its problems are
+        raised each time)."""
         from .validate import validate_handout
 
         try:
             text = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):  # reported, with the place, by the loader
             return validate_handout(load_yaml(path, root=self.root), self.handout_schema)
+        from .cache.inputs import topic_images
+
+        pictures = [(str(p), file_digest(p)) for p in topic_images(self.handouts_dir)]
         recipe = key(
             "topic",
             str(path),
             str(self.root),
             file_digest(path),
             file_digest(self.handout_schema),
+            pictures,  # a figure is checked when its topic is validated
             engine_key(),
         )
         return pickled(

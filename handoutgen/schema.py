@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache
 from .cache.keys import key
-from .cache.store import folder, marshalled
+from .cache.store import FOLDER, folder, marshalled
 from .errors import Problem
 from .load import JsonPath, Sourced
 
@@ -123,7 +123,7 @@ def _fast_check(schema_path: Path) -> Callable[[Any], Any]:
     return _validators.put(("fastjsonschema", text), namespace[name])
 
 
-SCHEMA_CACHE = ".cache/schemas"  # under the project root; build products, never committed
+SCHEMA_CACHE = f"{FOLDER}/schemas"  # under the project root; build products, never committed
 
 
 def schema_problems(src: Sourced, schema_path: Path) -> list[Problem]:

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from . import cache
 from .cache.keys import file_digest, key
+from .cache.store import FOLDER
 from .inline import literal
 
 Translations = _gettext.NullTranslations
@@ -77,7 +78,7 @@ def _make(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environment:
     return env
 
 
-TEMPLATE_CACHE = ".cache/templates"  # under the project root; build products, never committed
+TEMPLATE_CACHE = f"{FOLDER}/templates"  # under the project root; build products, never committed
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):

@@ -38,20 +38,13 @@ def _string_paths(data: Any, path: JsonPath = ()) -> list[tuple[JsonPath, str]]:
     return []
 
 
-# keys whose strings are printed (and so may use the inline syntax)
-_TEXT_KEYS = {
-    "title",
-    "summary",
-    "heading",
-    "text",
-    "intro",
-    "term",
-    "caption",
-    "items",
-    "header",
-    "rows",
-    "alt",
-}
+# keys whose strings are printed (and so may use the inline syntax): the topic's own, and
+# each block kind's
+_TOPIC_TEXT_KEYS = {"title", "summary", "heading"}
+
+
+def _text_keys() -> set[str]:
+    return _TOPIC_TEXT_KEYS | {f for k in blocks.registry().kinds for f in k.text_fields}
 
 
 def _semantic_problems(src: Sourced) -> list[Problem]:
@@ -76,8 +69,9 @@ def _semantic_problems(src: Sourced) -> list[Problem]:
                 path: JsonPath = ("sections", si, "blocks", bi, "id")
                 problems.append(src.problem(path, f"duplicate block id {block['id']!r}"))
             seen_blocks.add(block["id"])
+    text_keys = _text_keys()
     for path, text in _string_paths(data):
-        if not any(p in _TEXT_KEYS for p in path if isinstance(p, str)):
+        if not any(p in text_keys for p in path if isinstance(p, str)):
             continue
         try:
             parse_inline(text)

@@ -275,3 +275,20 @@ def test_a_no_op_rebuild_is_answered_from_the_stamp_until_something_changes(
     path.write_text(path.read_text() + "# a comment\n")  # new bytes, the same content
     assert main(args) == 0
     assert "2 built" in capsys.readouterr().out
+
+
+def test_allow_incomplete_is_an_input_of_the_skip(scratch: Project, tmp_path: Path):
+    """A leaflet skipped for an incomplete translation is built when the run allows drafts,
+    and a draft is rebuilt when it no longer does."""
+    import polib
+
+    catalog = scratch.locales_dir / "de" / "LC_MESSAGES" / "handouts.po"
+    po = polib.pofile(str(catalog), wrapwidth=0)
+    next(e for e in po if e.msgctxt == "neuromyotonia/title").msgstr = ""
+    po.save()
+    jobs = expand(scratch, Selection(locales=["de"]))
+    out = tmp_path / "out"
+    assert run(scratch, jobs, BatchOptions(out=out)).count("skipped") == 1
+    drafts = run(scratch, jobs, BatchOptions(out=out, allow_incomplete=True))
+    assert drafts.count("built") == 1 and drafts.outcomes[0].draft
+    assert run(scratch, jobs, BatchOptions(out=out)).count("skipped") == 1

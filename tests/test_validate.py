@@ -767,7 +767,7 @@ def test_a_logo_outside_the_brand_folder_is_refused(tmp_path):
 
 def test_a_corrupt_png_logo_is_refused_before_rendering(tmp_path):
     src = _brand_with_logo(tmp_path, "logo.png", "this is not a PNG")
-    with pytest.raises(InputError, match="logo is not a readable image"):
+    with pytest.raises(InputError, match="logo is not a readable PNG file"):
         validate_brand(src, PROJECT.brand_schema, papers={"a4"})
 
 

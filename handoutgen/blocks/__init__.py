@@ -48,6 +48,7 @@ class BlockKind:
     types: ClassVar[tuple[str, ...]] = ()  # YAML ``type`` values it reads (content blocks)
     elements: ClassVar[tuple[str, ...]] = ()  # template elements it composes
     document: ClassVar[tuple[type[DocBlock], ...]] = ()  # document blocks it lays out
+    text_fields: ClassVar[tuple[str, ...]] = ()  # YAML keys whose strings are printed
 
     # --- content: load, validate, translate -------------------------------------------------
 
@@ -94,6 +95,11 @@ class Registry:
     """Every kind, found by YAML type, template element or document block class."""
 
     def __init__(self, kinds: tuple[BlockKind, ...]) -> None:
+        for attribute in ("types", "elements", "document"):
+            claimed = [x for k in kinds for x in getattr(k, attribute)]
+            twice = sorted({str(x) for x in claimed if claimed.count(x) > 1})
+            if twice:
+                raise TypeError(f"block kinds claim the same {attribute}: {', '.join(twice)}")
         self.kinds = kinds
         self.by_type = {t: k for k in kinds for t in k.types}
         self.by_element = {e: k for k in kinds for e in k.elements}
@@ -109,6 +115,7 @@ class Registry:
         return self.by_document[type(block)]
 
     def types(self) -> list[str]:
+        """Every YAML block type, as the schema lists them."""
         return list(self.by_type)
 
 

@@ -44,6 +44,7 @@ class DocBox(DocBlock):
 
 class Kind(BlockKind):
     types = ("callout",)
+    text_fields = ("title",)
     elements = ("callout", "box")
     document = (DocBox,)
 

@@ -42,6 +42,7 @@ class DocDefinitions(DocBlock):
 
 class Kind(BlockKind):
     types = ("definitions",)
+    text_fields = ("items", "intro", "term", "text")
     elements = ("dl",)
     document = (DocDefinitions,)
 

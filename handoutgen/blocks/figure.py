@@ -48,6 +48,7 @@ class DocFigure(DocBlock):
 
 class Kind(BlockKind):
     types = ("figure",)
+    text_fields = ("alt", "caption")
     elements = ("figure",)
     document = (DocFigure,)
 
@@ -74,19 +75,19 @@ class Kind(BlockKind):
         name = el.get("src", "")
         found = parser.files.get(name)
         if found is None:  # only a file the topic names and validation accepted
-            parser.fail(where, f"<figure src={name!r}> is not an image file of this topic")
+            parser.fail(where, f"<figure src={name!r}> is not an image file of this topic", el)
             return []
         try:
             width = float(el.get("width", "1"))
         except ValueError:
             width = 0.0
         if not 0 < width <= 1:
-            parser.fail(where, f"<figure width={el.get('width')!r}> must be in (0, 1]")
+            parser.fail(where, f"<figure width={el.get('width')!r}> must be in (0, 1]", el)
             return []
         alt_el = el.find("alt")
         alt = plain_text(parser.inline(alt_el, where)) if alt_el is not None else ""
         if not alt.strip():
-            parser.fail(where, "<figure> needs alt text")
+            parser.fail(where, "<figure> needs alt text", el)
         cap = el.find("caption")
         caption = parser.inline(cap, where) if cap is not None else None
         return [DocFigure(found, alt, caption, width, origin=parser.origin_of(el))]
@@ -96,7 +97,8 @@ class Kind(BlockKind):
         group = b.node("Div", parent, block)
         natural_w, natural_h = b.natural_size(block.path)
         scale = width * block.width / natural_w
-        tallest = b.frame_height * sp["figure_max_height"]
+        share = min(max(sp["figure_max_height"], 0.05), 1.0)  # of a page, whatever a brand sets
+        tallest = b.frame_height * share
         if natural_h * scale > tallest:  # a tall picture is narrowed to fit a page
             scale = tallest / natural_h
         picture = b.image_scaled(block.path, scale)

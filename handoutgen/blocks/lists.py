@@ -44,6 +44,7 @@ class DocList(DocBlock):
 
 class Kind(BlockKind):
     types = KINDS
+    text_fields = ("items", "intro")
     elements = ("list",)
     document = (DocList,)
 

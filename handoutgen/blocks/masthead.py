@@ -42,6 +42,9 @@ class Kind(BlockKind):
         tag_el = el.find("tagline")
         tagline = parser.inline(tag_el, where) if tag_el is not None else None
         logo = Path(el.get("logo", "")) if el.get("logo") else None
+        if logo is not None and logo != parser.logo:  # only the brand's own, checked logo
+            parser.fail(where, f"<masthead logo={str(logo)!r}> is not the brand's logo", el)
+            return []
         return [
             DocMasthead(
                 parser.inline(name_el, where),

@@ -39,6 +39,7 @@ class DocPara(DocBlock):
 
 class Kind(BlockKind):
     types = ("paragraph",)
+    text_fields = ("text",)
     elements = ("p",)
     document = (DocPara,)
 

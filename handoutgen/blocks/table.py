@@ -42,6 +42,7 @@ class DocTable(DocBlock):
 
 class Kind(BlockKind):
     types = ("table",)
+    text_fields = ("caption", "header", "rows")
     elements = ("table",)
     document = (DocTable,)
 

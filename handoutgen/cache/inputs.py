@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from .keys import engine_key, file_digest, key, load_index, save_index, sha256
@@ -25,24 +24,14 @@ if TYPE_CHECKING:
 STAMPED = ("handouts", "templates", "locales", "fonts")  # every input folder of a project
 INDEX = ".cache/digests.json"  # remembered file digests (keys.load_index)
 
-# a topic names its own files (figures) with ``file:``; read without parsing the YAML, as a
-# superset: a name that is not a file is simply not an input
-_FILE_KEY = re.compile(r"""\bfile:\s*["']?([^"'\s,}#]+)""")
+IMAGES = (".png", ".jpg", ".jpeg", ".svg")  # what a topic's figures may be (imagefiles.SUFFIXES)
 
 
-def referenced_files(topic: Path) -> list[Path]:
-    """The files a topic file names with ``file:`` (those inside its folder)."""
-    try:
-        text = topic.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    folder = topic.parent.resolve()
-    out = []
-    for name in _FILE_KEY.findall(text):
-        path = (folder / name).resolve()
-        if path.is_relative_to(folder) and path.is_file():
-            out.append(path)
-    return sorted(set(out))
+def topic_images(folder: Path) -> list[Path]:
+    """Every picture a topic in ``folder`` could show (``handouts/`` and below): each is an
+    input of every topic there, so a changed one rebuilds, and revalidates, them all. (A
+    topic's own list would need its YAML parsed; pictures rarely change.)"""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGES and p.is_file())
 
 
 class Inputs:
@@ -53,7 +42,7 @@ class Inputs:
         self._groups: dict[tuple[str, str, tuple[Path, ...]], str] = {}
         self._shared: str | None = None
         self._brand_files: dict[str, tuple[Path, ...]] = {}
-        self._topic_files: dict[Path, tuple[Path, ...]] = {}
+        self._images: dict[Path, tuple[Path, ...]] = {}
         load_index(root / INDEX)
 
     def _listed(self, paths: list[Path]) -> list[tuple[str, str]]:
@@ -82,7 +71,7 @@ class Inputs:
                 and (t / "brands") not in p.parents
                 and (t / "themes") not in p.parents
             ]
-            paths += list((self.root / "fonts").glob("*"))
+            paths += [p for p in (self.root / "fonts").rglob("*") if p.is_file()]
             paths += list((self.root / "handouts").glob("*.json"))
             paths += [self.root / "locales" / "plural-forms.yaml"]
             self._shared = key("shared", self._listed(paths), engine_key())
@@ -114,11 +103,11 @@ class Inputs:
         )
 
     def _topic(self, topic: Path) -> tuple[Path, ...]:
-        """A topic file and the files it names, read once a run."""
-        found = self._topic_files.get(topic)
+        """A topic file and the pictures it may show, listed once a run."""
+        found = self._images.get(topic.parent)
         if found is None:
-            found = self._topic_files[topic] = (topic, *referenced_files(topic))
-        return found
+            found = self._images[topic.parent] = tuple(topic_images(topic.parent))
+        return (topic, *found)
 
     def save(self) -> None:
         """Remember the digests taken, for the next run's no-op check."""
@@ -162,7 +151,10 @@ def identity(root: Path, selection: Any) -> str | None:
             for name in sorted(files):
                 if name.endswith((".mo", ".pyc")):
                     continue
-                st = os.stat(os.path.join(folder, name))
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:  # removed meanwhile, a dangling link: the content decides
+                    return None
                 last = max(st.st_mtime_ns, st.st_ctime_ns)
                 coarse = st.st_mtime_ns % 10**9 == 0 and st.st_ctime_ns % 10**9 == 0
                 if now - last <= (RACY_SECONDS if coarse else RACY_FINE_SECONDS) * 1e9:

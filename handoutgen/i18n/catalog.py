@@ -17,8 +17,8 @@ from babel.core import get_global
 
 from .. import cache
 from ..cache import memoized
-from ..cache.keys import file_digest
-from ..cache.store import folder
+from ..cache.keys import engine_key, file_digest, key
+from ..cache.store import FOLDER, folder
 from ..errors import SelectionError
 
 SOURCE_LOCALE = "en"
@@ -226,7 +226,8 @@ def _compiled(path: Path) -> tuple[MoFile, str | None]:
 def _compile(path: Path, digest: str) -> tuple[MoFile, str | None]:
     root = path.parents[3]  # <root>/locales/<id>/LC_MESSAGES/<domain>.po
     ident = path.parent.parent.name
-    cached = folder(root, "catalogs") / f"{ident}-{digest[:32]}.mo"
+    # named by the catalog's bytes, and the engine that compiled it (polib, the package)
+    cached = folder(root, "catalogs") / f"{ident}-{key('catalog', digest, engine_key())[:32]}.mo"
     if not cache.enabled():
         po = polib.pofile(path.read_text(encoding="utf-8"))
         reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
@@ -253,7 +254,7 @@ def _compile(path: Path, digest: str) -> tuple[MoFile, str | None]:
     return MoFile(data), reviewer
 
 
-CATALOG_CACHE = ".cache/catalogs"  # under the project root; build products, never committed
+CATALOG_CACHE = f"{FOLDER}/catalogs"  # under the project root; build products, never committed
 _SOURCE_HEADER = "X-Compiled-From-Sha256"
 
 

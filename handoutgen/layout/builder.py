@@ -71,11 +71,10 @@ class Builder:
         kind = registry().of(block)
         try:
             return kind.layout(block, self, parent, width)
-        except RenderError:
-            raise
-        except (ValueError, KeyError, TypeError, ZeroDivisionError) as exc:
-            where = block.origin or type(block).__name__
-            raise RenderError(f"cannot lay out {where}: {type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # a picture that will not open, a bad value ...: named
+            where = block.origin or f"template block <{type(block).__name__}>"
+            what = str(exc) if isinstance(exc, RenderError) else f"{type(exc).__name__}: {exc}"
+            raise RenderError(f"cannot lay out {where}: {what}") from None
 
     # --- primitives -----------------------------------------------------------------------
 

@@ -12,9 +12,9 @@ import pyphen
 
 from ..cache import enabled
 from ..cache.keys import file_digest, key
-from ..cache.store import folder, marshalled
+from ..cache.store import FOLDER, folder, marshalled
 
-CACHE = ".cache/hyphenation"  # under the project root (cache.store.folder): a build product
+CACHE = f"{FOLDER}/hyphenation"  # under the project root: a build product, never committed
 
 
 class Patterns:

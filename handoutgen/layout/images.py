@@ -35,7 +35,8 @@ def natural_size(path: Path) -> tuple[float, float]:
 def _svg(path: Path) -> Any:
     from svglib.svglib import svg2rlg
 
-    drawing = svg2rlg(str(path))
+    # nothing outside the SVG's own folder is ever read (the checks refuse references too)
+    drawing = svg2rlg(str(path), external_reference_root=str(path.parent))
     if drawing is None:
         raise RenderError(f"{path}: not a readable SVG")
     return drawing

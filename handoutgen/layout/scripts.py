@@ -75,7 +75,3 @@ class LocaleRules:
         elif self.shaping:
             options["shaping"] = 1
         return options
-
-
-def rules(theme: Theme, lang: str, direction: str = "ltr") -> LocaleRules:
-    return LocaleRules(theme, lang, direction)

@@ -11,6 +11,7 @@ from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
 
 from .. import cache
+from ..cache.keys import file_digest
 from ..rl.paragraphs import style_values
 from ..theme import TextStyle, Theme
 from .fonts import font_file, font_name
@@ -108,7 +109,7 @@ class Styles:
             # mapping is the process's, set by the brand registered last)
             faces_of = tuple((n, _mapped(n)) for n in dict.fromkeys(names))
             every = dict.fromkeys([*names, *(m for _, ms in faces_of for m in ms or ())])
-            files = tuple((n, font_file(n)) for n in every)
+            files = tuple((n, file_digest(font_file(n) or "")) for n in every)
             token_key = (values, faces_of, files)
             token = _STYLE_TOKENS.get(token_key)
             if token is None:

@@ -82,7 +82,7 @@ def test_a_figure_is_read_with_its_file_among_the_topics_files(figured: Project)
         ({"file": "figures/absent.png"}, "file", "image file 'figures/absent.png' not found"),
         ({"file": "figures/../../fonts/x.png"}, "file", "outside handouts/"),
         ({"file": "figures/evil.svg"}, "file", "SVG figures may not refer to other files"),
-        ({"file": "figures/broken.png"}, "file", "figure is not a readable image"),
+        ({"file": "figures/broken.png"}, "file", "figure is not a readable PNG file"),
         ({"alt": None}, "", "missing required key 'alt'"),
         ({"width": 1.5}, "width", "1.5"),
         ({"file": "figures/nerve.gif"}, "file", "does not match the expected form"),
@@ -108,6 +108,52 @@ def test_figure_problems_are_named_at_their_file_and_line(
     assert problem.field.startswith("sections[0].blocks[0]")
     assert problem.field.endswith(field)
     assert message in problem.message
+
+
+UTF7_SVG = (
+    b'<?xml version="1.0" encoding="UTF-7"?>'
+    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    b'width="10" height="10">+ADw-image xlink:href+AD0AIg-../x.png+ACI-/+AD4-</svg>'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("hidden.svg", UTF7_SVG, "must be UTF-8"),
+        ("jpeg-in-png.png", None, "is not a readable PNG file"),
+        ("huge.png", "bomb", "is not a readable PNG file"),
+    ],
+)
+def test_pictures_are_read_as_the_renderer_reads_them(
+    scratch: Project, name: str, data: object, message: str, monkeypatch
+):
+    """An SVG hiding an <image> behind a declared UTF-7 (which one XML parser honours and
+    another does not), a JPEG named .png, a decompression bomb: refused."""
+    folder = scratch.handouts_dir / "figures"
+    folder.mkdir()
+    if data is None:
+        Image.new("RGB", (20, 10)).save(folder / name, format="JPEG")
+    elif data == "bomb":
+        from PIL import Image as PILImage
+
+        _picture(folder / name, size=(300, 300))
+        monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 10_000)
+    else:
+        (folder / name).write_bytes(data)  # type: ignore[arg-type]
+    _with_figure(scratch, file=f"figures/{name}")
+    with pytest.raises(InputError) as caught:
+        Project(scratch.root).handout(TOPIC)
+    assert any(message in p.message for p in caught.value.problems), caught.value
+
+
+def test_a_replaced_picture_is_checked_again_not_read_back_from_the_topic_cache(
+    figured: Project,
+):
+    figured.handout(TOPIC)  # validated and kept
+    (figured.handouts_dir / "figures" / "nerve.png").write_bytes(b"\x89PNG broken now")
+    with pytest.raises(InputError, match="figure is not a readable PNG file"):
+        Project(figured.root).handout(TOPIC)
 
 
 def test_alt_text_and_caption_are_strings_to_translate(figured: Project):

@@ -271,3 +271,8 @@ def test_help_lists_every_option_at_the_width_argparse_would_use(monkeypatch, ca
     with pytest.raises(SystemExit):
         _parser(["--help"]).parse_args(["--help"])
     assert max(len(line) for line in capsys.readouterr().out.splitlines()) <= 78
+
+
+def test_check_writes_nothing_into_the_templates(scratch: Project):
+    assert main(["--root", str(scratch.root), "check"]) == 0
+    assert not list(scratch.templates_dir.rglob(".cache"))
