@@ -111,7 +111,7 @@ def origins_of(
 
 
 def build_one(
-    project: Project, job: Job, *, allow_incomplete: bool = False, tagged: bool = False
+    project: Project, job: Job, *, allow_incomplete: bool = False, tagged: bool = True
 ) -> tuple[Rendered | None, Outcome]:
     """Run load -> validate -> localize -> compose -> render for one leaflet (no file I/O out).
     ``tagged`` writes the structure layer's marked content into the pages."""

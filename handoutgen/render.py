@@ -20,8 +20,10 @@ from .layout.glyphs import Gap, Origins, gaps
 from .layout.scripts import LocaleRules
 from .layout.styles import styles_for
 from .model import Document, Rendered
+from .pdf import metadata, tree
 from .pdf.canvas import LeafletCanvas
 from .pdf.structure import Tagged
+from .rl import conformance
 from .rl import doc as rl_doc
 from .theme import Theme
 
@@ -84,11 +86,13 @@ def render(
     paper: str,
     fonts_dir: Path,
     origins: Origins | None = None,
-    tagged: bool = False,
+    tagged: bool = True,
 ) -> Rendered:
     """Lay ``document`` out on ``paper`` and return the PDF bytes, page count and structure.
     Raises RenderError, before drawing anything, if a character has no glyph in its font,
-    and names the block that cannot be laid out. ``tagged`` writes the marked content."""
+    and names the block that cannot be laid out. ``tagged`` (the default) writes a tagged
+    PDF/UA-1 and PDF/A-2a file: marked content, structure tree, XMP and output intent;
+    untagged, the pages look the same."""
     rules = rules_of(document, theme)
     register_families(rules.families(), fonts_dir)
     missing = missing_glyphs(document, theme, origins)
@@ -129,10 +133,17 @@ def render(
     painter = furniture.painter(document.furniture, rules, geometry.size)
     made: list[LeafletCanvas] = []
 
+    def finish_tags(canv: LeafletCanvas, pages: list[Any]) -> None:
+        tree.write(canv, builder.root, canv.marks, pages)
+        metadata.write(canv, meta.lang)
+
     def make_canvas(*args: Any, **kwargs: Any) -> LeafletCanvas:
         canv = LeafletCanvas(*args, **kwargs)
         canv.paint_furniture = painter
         canv.marks.emit = tagged
+        if tagged:
+            conformance.conforming(canv)
+            canv.finish_tags = finish_tags
         canv.setViewerPreference("DisplayDocTitle", "true")
         made.append(canv)
         return canv

@@ -46,6 +46,22 @@ def leaflets(project: Project) -> dict[tuple[str, str], Rendered]:
     return out
 
 
+@pytest.fixture(scope="session")
+def every_leaflet(project: Project) -> dict[Job, tuple[Rendered, Rendered]]:
+    """Every shipped leaflet (each topic, locale, brand, edition and paper), built tagged (as
+    shipped) and untagged, once per session."""
+    from handoutgen.leaflet import Selection, expand
+
+    every = ["*"]
+    out = {}
+    for job in expand(project, Selection(every, every, every, every, every)):
+        tagged, outcome = build_one(project, job)
+        plain, _ = build_one(project, job, tagged=False)
+        assert tagged is not None and plain is not None, outcome.reason
+        out[job] = (tagged, plain)
+    return out
+
+
 def described(obj: object, depth: int = 0) -> object:
     """A comparable picture of ReportLab's line and fragment objects: classes included (a split
     turns hyphenated word pieces into another class) and every attribute."""

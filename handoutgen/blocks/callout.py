@@ -83,7 +83,7 @@ class Kind(BlockKind):
         content: list[Flowable] = []
         if block.title:
             title_style = b.styles.derive("h3", textColor=b.color(colors.title))
-            content.append(b.para(block.title, title_style, "H3", node))
+            content.append(b.heading(block.title, title_style, b.level + 1, node, inner=True))
         for inner in block.blocks:
             content.extend(b.block(inner, node, inner_width))
         # the accent bar on the side where lines start: mirrored for right to left

@@ -40,7 +40,7 @@ class Kind(BlockKind):
         return [DocHeading(level, parser.inline(el, where), origin=parser.origin_of(el))]
 
     def layout(self, block: DocHeading, b: Builder, parent: Node, width: float) -> list[Flowable]:
-        return [b.para(block.text, style_of(block.level), f"H{block.level}", parent)]
+        return [b.heading(block.text, style_of(block.level), block.level, parent)]
 
     def texts(self, block: DocHeading) -> Iterator[tuple[str, Inline]]:
         yield style_of(block.level), block.text

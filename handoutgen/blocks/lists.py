@@ -73,11 +73,14 @@ class Kind(BlockKind):
         style = b.styles.para["list_item"]
         last = b.styles.derive("list_item", spaceAfter=b.styles.para["body"].spaceAfter)
         for n, spans in enumerate(block.items, start=1):
-            node = b.node("LI", lnode)
+            item = b.node("LI", lnode)
             if n == len(block.items):
                 style = last
             marker = None if checklist else f"{n}." if block.kind == "steps" else "\u2022"
-            items.append(b.tagged(b.text(spans, style, marker=marker, box=checklist), node))
+            label = None if checklist else b.node("Lbl", item)  # a tick box is decoration
+            body = b.node("LBody", item)
+            body.label = label
+            items.append(b.tagged(b.text(spans, style, marker=marker, box=checklist), body))
         return [b.keep_together(items)] if checklist else items
 
     def texts(self, block: DocList) -> Iterator[tuple[str, Inline]]:

@@ -96,8 +96,11 @@ class Kind(BlockKind):
             caption = b.para(block.caption, "caption", "Caption", node)
             rows.append([caption] + [""] * (len(col_widths) - 1))
         top = len(rows)  # index of the header row
-        rows.append([b.para(c, "table_header", "TH", node) for c in block.header])
-        rows += [[b.para(c, "table_cell", "TD", node) for c in row] for row in block.rows]
+        head = b.node("TR", node)
+        rows.append([b.para(c, "table_header", "TH", head, Scope="Column") for c in block.header])
+        for row in block.rows:
+            tr = b.node("TR", node)
+            rows.append([b.para(c, "table_cell", "TD", tr) for c in row])
         if b.rtl:  # columns run right to left
             rows = [list(reversed(r)) if i >= top else r for i, r in enumerate(rows)]
             col_widths.reverse()

@@ -36,7 +36,7 @@ class Kind(BlockKind):
         sp = b.theme.spacing
         colors = b.theme.colors
         band = b.node("Div", parent, block)
-        title = b.para(block.title, "title", "H1", band)
+        title = b.heading(block.title, "title", 1, band)
         pad = sp["band_padding"]
         table = b.grid(
             [[title]],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bidi.algorithm import (
     explicit_embed_and_overrides,
@@ -113,10 +114,18 @@ def bidi_levels(text: str, base: int = 1) -> list[int]:
     return levels
 
 
-def display_runs(
-    words: list[Word], space_font: str, size: float, base: int = 1
-) -> list[tuple[str, str, str | None]]:
-    """A line of words (logical order) -> (shaped text, font, href) runs in display order."""
+class Run(NamedTuple):
+    """Text in one font, span and direction, as drawn."""
+
+    text: str  # shaped, in display order
+    font: str
+    href: str | None
+    rtl: bool  # its characters are in reverse (display) order
+    rank: int  # its place in logical (reading) order
+
+
+def display_runs(words: list[Word], space_font: str, size: float, base: int = 1) -> list[Run]:
+    """A line of words (logical order) -> its runs in display order."""
     chars: list[str] = []
     owner: list[Piece] = []
     space = Piece(" ", space_font)
@@ -151,11 +160,11 @@ def display_runs(
         level, piece, text = runs[k]
         if level % 2 and not any(unicodedata.bidirectional(c) in _STRONG_RTL for c in text):
             # neutral characters in a right-to-left run: display order, mirrored brackets
-            out.append(
-                ("".join(MIRRORED.get(c, c) for c in reversed(text)), piece.font, piece.href)
-            )
+            mirrored = "".join(MIRRORED.get(c, c) for c in reversed(text))
+            out.append(Run(mirrored, piece.font, piece.href, True, k))
             continue
-        out.append((shape(text, piece.font, size), piece.font, piece.href))
+        rtl = bool(level % 2) and any(unicodedata.bidirectional(c) in _STRONG_RTL for c in text)
+        out.append(Run(shape(text, piece.font, size), piece.font, piece.href, rtl, k))
     return out
 
 
@@ -181,5 +190,5 @@ def shape(text: str, font: str, size: float) -> str:
     return text
 
 
-def run_width(run: tuple[str, str, str | None], size: float) -> float:
+def run_width(run: Run, size: float) -> float:
     return pdfmetrics.stringWidth(run[0], run[1], size)

@@ -47,6 +47,7 @@ class Builder:
         self.frame_height = frame_height
         self.text = TextMaker(styles)
         self.root = Node("Document")
+        self.level = 0  # of the last heading laid out, in the document's outline
 
     # --- structure ------------------------------------------------------------------------
 
@@ -58,11 +59,39 @@ class Builder:
     def tagged(self, flowable: Flowable, node: Node) -> Tagged:
         return Tagged(flowable, node)
 
-    def para(self, spans: Inline, style: str | ParagraphStyle, role: str, parent: Node) -> Tagged:
-        """A paragraph of ``spans`` as the structure element ``role`` (H1, H2, P, TD ...)."""
+    def para(
+        self,
+        spans: Inline,
+        style: str | ParagraphStyle,
+        role: str,
+        parent: Node,
+        **attributes: str,
+    ) -> Tagged:
+        """A paragraph of ``spans`` as the structure element ``role`` (H1, H2, P, TD ...),
+        with table ``attributes`` (a header cell's Scope)."""
         st = self.styles.para[style] if isinstance(style, str) else style
-        title = plain_text(spans) if role in ("H1", "H2") else None
-        return Tagged(self.text(spans, st), Node(role, parent, title=title))
+        node = Node(role, parent, attributes=attributes or None)
+        return Tagged(self.text(spans, st), node)
+
+    def heading(
+        self,
+        spans: Inline,
+        style: str | ParagraphStyle,
+        level: int,
+        parent: Node,
+        *,
+        inner: bool = False,
+    ) -> Tagged:
+        """A heading, tagged at ``level`` or one below the last heading, whichever is higher
+        (no level is skipped). H1 and H2 go in the outline, unless ``inner`` (a box's title,
+        which leaves the outline as it was)."""
+        level = min(level, self.level + 1)
+        made = self.para(spans, style, f"H{level}", parent)
+        if not inner:
+            self.level = level
+            if level <= 2:
+                made.node.title = plain_text(spans)
+        return made
 
     # --- blocks ---------------------------------------------------------------------------
 

@@ -15,8 +15,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from ..model import Inline
-from ..pdf.marks import decoration
-from .bidi import Piece, Word, base_level, display_runs, run_width, shape
+from ..pdf.marks import decoration, tagged
+from ..rl.canvas import draw_runs
+from .bidi import Piece, Run, Word, base_level, display_runs, run_width, shape
 from .glyphs import first_font
 
 
@@ -181,22 +182,28 @@ class RTLParagraph(Flowable):
         right = self.width - style.rightIndent
         size = style.fontSize
         y = self.height - size * 1.05
-        for number, line in enumerate(self._broken):
+        if self.first:  # before the text: a list item's marker is read first (its Lbl)
+            self._draw_marker(canv, y)
+        for line in self._broken:
             runs = display_runs(line, self.fonts[0][0], size, self.base)
             x = right - sum(run_width(r, size) for r in runs)
-            for text, font, href in runs:
+            # one text object a line: runs placed in display order, written in reading order,
+            # right-to-left ones marked as reversed, so text extraction reads the line logically
+            placed = []
+            for run in runs:
+                color = self.link_color if run.href else style.textColor
+                placed.append((run.rank, x, run.text, run.font, color, run.rtl))
+                x += run_width(run, size)
+            draw_runs(canv, y, size, sorted(placed), reversed_marks=tagged(canv))
+            x = right - sum(run_width(r, size) for r in runs)
+            for text, font, href, *_ in runs:
                 width = pdfmetrics.stringWidth(text, font, size)
-                canv.setFont(font, size)
-                canv.setFillColor(self.link_color if href else style.textColor)
-                canv.drawString(x, y, text)
                 if href and text.strip():
                     canv.linkURL(href, (x, y - 2, x + width, y + size), relative=1)
                     canv.setStrokeColor(self.link_color)
                     canv.setLineWidth(0.5)
                     canv.line(x, y - 1.5, x + width, y - 1.5)
                 x += width
-            if number == 0 and self.first:
-                self._draw_marker(canv, y)
             y -= style.leading
 
     def _draw_marker(self, canv: Any, baseline: float) -> None:
@@ -214,9 +221,6 @@ class RTLParagraph(Flowable):
             canv.drawRightString(
                 self.width, baseline, shape(self.marker, font, style.bulletFontSize)
             )
-
-
-Run = tuple[str, str, str | None]  # shaped text, font, and (right to left) its logical text
 
 
 def measure_line(text: str, fonts: list[str], size: float, rtl: bool) -> tuple[list[Run], float]:
@@ -238,7 +242,7 @@ def _line_runs(text: str, fonts: list[str], size: float, rtl: bool) -> list[Run]
             runs[-1] = (piece.font, runs[-1][1] + chunk)
         else:
             runs.append((piece.font, chunk))
-    return [(shape(t, f, size), f, None) for f, t in runs]
+    return [Run(shape(t, f, size), f, None, False, n) for n, (f, t) in enumerate(runs)]
 
 
 def draw_line(
@@ -247,7 +251,7 @@ def draw_line(
     """A measured line, aligned left, right or centre about ``x``."""
     runs, width = line
     start = {"left": x, "right": x - width, "centre": x - width / 2}[align]
-    for shaped, font, _ in runs:
+    for shaped, font, *_ in runs:
         canv.setFont(font, size)
         canv.drawString(start, y, shaped)
         start += pdfmetrics.stringWidth(shaped, font, size)

@@ -30,6 +30,8 @@ class Marks:
     def __init__(self, *, emit: bool = False) -> None:
         self.emit = emit
         self.leaves: list[tuple[int, int, Node]] = []
+        # link annotations: (leaves begun so far, page, the leaf it is in, reference, dict)
+        self.links: list[tuple[int, int, Node, Any, Any]] = []
         self.artifacts: list[tuple[int, str]] = []  # (page, kind)
         self.open: list[Node | None] = []  # a leaf's node, or None for an artifact
         self._next: dict[int, int] = {}
@@ -94,6 +96,12 @@ def decoration(canv: Canvas) -> AbstractContextManager[None]:
     canvas; not a plain one in a test)."""
     bracket = getattr(canv, "decoration", None)
     return bracket() if bracket else nullcontext()
+
+
+def tagged(canv: Canvas) -> bool:
+    """Whether the canvas writes marked content (a tagged leaflet's)."""
+    marks = getattr(canv, "marks", None)
+    return bool(marks is not None and marks.emit)
 
 
 class TableMarks(TableRenderCB):

@@ -3,6 +3,7 @@ which brackets its drawing as the element's marked content (at leaves only)."""
 
 from __future__ import annotations
 
+from itertools import count
 from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph
@@ -11,12 +12,26 @@ from ..rl.doc import grouped_keep_with_next
 
 
 class Node:
-    """A structure element: its role (H1, H2, P, L, LI, Lbl, LBody, Table, TH, TD, Caption,
-    Figure, Div), parent, alt text and where it came from (a msgctxt or file:line, for
-    messages). A node with children groups them; only a leaf holds marked content. Both
-    halves of a split block keep pointing to the same node."""
+    """A structure element: its role (H1, H2, P, L, LI, Lbl, LBody, Table, TR, TH, TD,
+    Caption, Figure, Div, Link), parent, alt text, language (where it differs from the
+    document's), attributes (a header cell's scope) and where it came from (a msgctxt or
+    file:line, for messages). A node with children groups them; only a leaf holds marked
+    content. Both halves of a split block keep pointing to the same node. An LBody may have
+    a ``label``: the Lbl leaf its flowable's marker (bullet, number) is drawn as."""
 
-    __slots__ = ("alt", "children", "origin", "parent", "role", "title")
+    __slots__ = (
+        "alt",
+        "attributes",
+        "children",
+        "label",
+        "lang",
+        "origin",
+        "parent",
+        "role",
+        "seq",
+        "title",
+    )
+    _made = count()  # creation order: the reading order of a group's children
     # ``children`` counts them (a list would tie parent and child in a cycle only the
     # garbage collector could free, a few hundred per leaflet)
 
@@ -28,11 +43,17 @@ class Node:
         alt: str | None = None,
         title: str | None = None,
         origin: str | None = None,
+        lang: str | None = None,
+        attributes: dict[str, str] | None = None,
     ) -> None:
         self.role = role
         self.parent = parent
         self.alt = alt
         self.title = title  # for headings: the outline entry
+        self.lang = lang
+        self.attributes = attributes
+        self.label: Node | None = None
+        self.seq = next(Node._made)
         self.origin = origin if origin is not None else (parent.origin if parent else None)
         self.children = 0
         if parent is not None:
@@ -54,6 +75,7 @@ class Tagged(Flowable):
         self.inner = inner
         self.node = node
         self._wrapped: float | None = None
+        self.drawn = False  # drawn again: a table's header row repeated on a later page
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         # a paragraph's lines depend on the width only: Platypus often measures the same
@@ -100,11 +122,22 @@ class Tagged(Flowable):
     def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
         begin = getattr(canv, "begin_block", None)
         if begin:
-            begin(self.node, x, y, self.height)
+            begin(self.node, x, y, self.height, repeat=self.drawn, labelled=self._labelled())
+        self.drawn = True
         self.inner.drawOn(canv, x, y, _sW)
         end = getattr(canv, "end_block", None)
         if end:
             end(self.node)
+
+    def _labelled(self) -> bool:
+        """Whether this part of the block draws its node's label (the marker) first: the
+        first part of a list item (ReportLab's bullet text, a right-to-left marker)."""
+        if self.node.label is None:
+            return False
+        inner = self.inner
+        if getattr(inner, "bulletText", None):
+            return True
+        return bool(getattr(inner, "marker", None) and getattr(inner, "first", False))
 
     def getSpaceBefore(self) -> float:
         return self.inner.getSpaceBefore()

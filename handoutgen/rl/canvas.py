@@ -4,6 +4,7 @@ page shows last can know the page count), and image files drawn from a copy prep
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib.utils import ImageReader, _digester
@@ -40,13 +41,50 @@ class DeferredCanvas(Canvas):
     def finish_page(self, page: int, pages: int) -> None:
         """What is drawn on each page once the page count is known (overridden)."""
 
+    def page_written(self, page: Any) -> None:
+        """Called with each page's dictionary (ReportLab's PDFPage) as it is written."""
+
+    def finish_document(self) -> None:
+        """Called once every page is written, before the file is (overridden)."""
+
+    def _setAnnotations(self, page: Any) -> None:  # ReportLab's last step for a page
+        super()._setAnnotations(page)
+        self.page_written(page)
+
     def save(self) -> None:
         total = len(self._deferred)
         for number, state in enumerate(self._deferred, start=1):
             self.__dict__.update(state)
             self.finish_page(number, total)
             Canvas.showPage(self)
+        self.finish_document()
         Canvas.save(self)
+
+
+def draw_runs(
+    canv: Canvas,
+    y: float,
+    size: float,
+    runs: Sequence[tuple[int, float, str, str, Any, bool]],
+    *,
+    reversed_marks: bool,
+) -> None:
+    """Runs of (rank, x, text, font, colour, reversed) on the baseline ``y``, written in the
+    order given as one text object. With ``reversed_marks``, a run whose characters are in
+    reverse (display) order is marked ``/ReversedChars`` (ISO 32000-1 14.8.2.3.3), for text
+    extraction and screen readers."""
+    text = canv.beginText(0, y)
+    for _, x, chars, font, color, reverse in runs:
+        text.setTextOrigin(x, y)
+        text.setFont(font, size)
+        text.setFillColor(color)
+        marked = reverse and reversed_marks
+        if marked:
+            text._code.append("/ReversedChars BMC")
+        text.textOut(chars)
+        if marked:
+            text._code.append("EMC")
+    canv.drawText(text)
 
 
 _images = cache.memo("prepared images", kept=16)
