@@ -4,8 +4,9 @@ MCIDs and each annotation back to its element, and the page entries that point i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ..rl import conformance as pdf
@@ -23,24 +24,28 @@ class Tree:
     kids: dict[Node, list[Kid]] = field(default_factory=dict)
     first_page: dict[Node, int] = field(default_factory=dict)
 
-    def attach(self, node: Node) -> list[Kid]:
-        """``node`` and its ancestors in the tree (appended to their parents on first sight)."""
+    def attach(self, node: Node, page: int) -> list[Kid]:
+        """``node`` and its ancestors in the tree (appended to their parents, on ``page``,
+        when first seen)."""
         found = self.kids.get(node)
         if found is not None:
             return found
         made: list[Kid] = []
         self.kids[node] = made
+        self.first_page[node] = page
         if node.parent is not None:
-            self.attach(node.parent).append(("node", 0, node))
+            self.attach(node.parent, page).append(("node", 0, node))
         return made
 
     def content(self, node: Node, page: int, kid: Kid) -> None:
-        self.attach(node).append(kid)
-        self.first_page.setdefault(node, page)
-        parent = node.parent
-        while parent is not None and parent not in self.first_page:
-            self.first_page[parent] = page
-            parent = parent.parent
+        kids = self.kids.get(node)
+        if kids is None:
+            kids = self.attach(node, page)
+        kids.append(kid)
+
+
+def _seq(kid: Kid) -> int:
+    return kid[2].seq if kid[0] == "node" else -1
 
 
 def collect(marks: Marks) -> tuple[Tree, list[tuple[Node, Any, Any]]]:
@@ -69,53 +74,36 @@ def write(
     pages: Sequence[Any],
 ) -> None:
     """Write the structure tree of ``canv``'s document: ``pages`` are the page references,
-    in order; every page's StructParents is its index."""
+    in order; every page's StructParents is its index. The elements are written as bytes
+    when the file is (ReportLab's generic dictionaries cost a tagged leaflet a tenth of its
+    build time)."""
     doc = pdf.document(canv)
     tree, links = collect(marks)
     if root not in tree.kids:
         tree.kids[root] = []
         tree.first_page[root] = 1
-    refs: dict[Node, Any] = {}
-    elements: dict[Node, Any] = {}
-    for node in tree.kids:  # registered first: parents and kids point at each other
-        element = pdf.PDFDictionary({"Type": pdf.PDFName("StructElem")})
-        elements[node] = element
-        refs[node] = pdf.reference(doc, element)
-    tree_root = pdf.PDFDictionary({"Type": pdf.PDFName("StructTreeRoot")})
-    root_ref = pdf.reference(doc, tree_root)
-    for node, kids in tree.kids.items():
+    refs: dict[Node | None, Any] = {}
+    by_page: list[list[Node]] = [[] for _ in pages]
+    nodes = list(tree.kids)
+    for node in nodes:
         if node.children:  # a group: its children in the order they were made (reading
             # order; a right-to-left table draws its cells right to left)
-            kids.sort(key=lambda kid: kid[2].seq if kid[0] == "node" else -1)
-        element = elements[node]
-        page = tree.first_page.get(node, 1)
-        element["S"] = pdf.PDFName(node.role)
-        element["P"] = refs.get(node.parent, root_ref)  # type: ignore[arg-type]
-        element["Pg"] = pages[page - 1]
-        element["K"] = pdf.PDFArray([_kid(kid, page, refs, pages) for kid in kids])
-        if node.alt:
-            element["Alt"] = pdf.PDFString(node.alt)
-        if node.lang:
-            element["Lang"] = pdf.PDFString(node.lang)
-        if node.attributes:
-            attributes = {"O": pdf.PDFName("Table")}
-            attributes.update({k: pdf.PDFName(v) for k, v in node.attributes.items()})
-            element["A"] = pdf.PDFDictionary(attributes)
+            tree.kids[node].sort(key=_seq)
+    made = pdf.register(
+        doc,
+        [pdf.Raw(partial(_root, root, by_page, links, refs))]
+        + [pdf.Raw(partial(_element, node, tree, refs, pages)) for node in nodes],
+    )
+    root_ref = refs[None] = made[0]
+    refs.update(zip(nodes, made[1:], strict=True))
     # ParentTree: page index -> the element of each MCID; annotation -> its Link element
-    by_page: list[list[Any]] = [[] for _ in pages]
     for page, mcid, node in marks.leaves:
         owners = by_page[page - 1]
         assert mcid == len(owners), "MCIDs are numbered in order on each page"
-        owners.append(refs[node])
-    nums: list[Any] = []
-    for index, owners in enumerate(by_page):
-        nums += [index, pdf.PDFArray(owners)]
-    for key, (link, _, annotation) in enumerate(links, start=len(pages)):
+        owners.append(node)
+    for key, (_, _, annotation) in enumerate(links, start=len(pages)):
         annotation["StructParent"] = key
-        nums += [key, refs[link]]
-    tree_root["K"] = refs[root]
-    tree_root["ParentTree"] = pdf.PDFDictionary({"Nums": pdf.PDFArray(nums)})
-    tree_root["ParentTreeNextKey"] = len(pages) + len(links)
+
     pdf.add_entries(
         doc.Catalog,
         StructTreeRoot=root_ref,
@@ -123,12 +111,70 @@ def write(
     )
 
 
-def _kid(kid: Kid, page: int, refs: dict[Node, Any], pages: Sequence[Any]) -> Any:
-    what, on, value = kid
-    if what == "node":
-        return refs[value]
-    if what == "mcid":
-        if on == page:
-            return value
-        return pdf.PDFDictionary({"Type": pdf.PDFName("MCR"), "Pg": pages[on - 1], "MCID": value})
-    return pdf.PDFDictionary({"Type": pdf.PDFName("OBJR"), "Pg": pages[on - 1], "Obj": value})
+Number = Callable[[Any], int]  # a reference -> its object number, as the file is written
+
+
+def _ref(number: Number, ref: Any) -> bytes:
+    return b"%d 0 R" % number(ref)
+
+
+def _root(
+    root: Node,
+    by_page: list[list[Node]],
+    links: list[tuple[Node, Any, Any]],
+    refs: dict[Node | None, Any],
+    number: Number,
+    string: Callable[[str], bytes],
+) -> bytes:
+    """The StructTreeRoot, with the ParentTree."""
+    nums = []
+    for index, owners in enumerate(by_page):
+        nums.append(b"%d [%s]" % (index, b" ".join(_ref(number, refs[n]) for n in owners)))
+    for key, (link, _, _) in enumerate(links, start=len(by_page)):
+        nums.append(b"%d %s" % (key, _ref(number, refs[link])))
+    return b"<</Type /StructTreeRoot /K %s /ParentTree <</Nums [%s]>> /ParentTreeNextKey %d>>" % (
+        _ref(number, refs[root]),
+        b" ".join(nums),
+        len(by_page) + len(links),
+    )
+
+
+def _element(
+    node: Node,
+    tree: Tree,
+    refs: dict[Node | None, Any],
+    pages: Sequence[Any],
+    number: Number,
+    string: Callable[[str], bytes],
+) -> bytes:
+    """One structure element's dictionary."""
+    page = tree.first_page.get(node, 1)
+    parent = refs[node.parent if node.parent in refs else None]
+    kids: list[bytes] = []
+    for what, on, value in tree.kids[node]:
+        if what == "node":
+            kids.append(_ref(number, refs[value]))
+        elif what == "mcid" and on == page:
+            kids.append(b"%d" % value)
+        elif what == "mcid":
+            kids.append(b"<</Type /MCR /Pg %s /MCID %d>>" % (_ref(number, pages[on - 1]), value))
+        else:
+            on_page = _ref(number, pages[on - 1])
+            kids.append(b"<</Type /OBJR /Pg %s /Obj %s>>" % (on_page, _ref(number, value)))
+    out = [
+        b"<</Type /StructElem /S /%s" % node.role.encode("ascii"),
+        b" /P %s /Pg %s /K [%s]"
+        % (_ref(number, parent), _ref(number, pages[page - 1]), b" ".join(kids)),
+    ]
+    if node.alt:
+        out.append(b" /Alt " + string(node.alt))
+    if node.lang:
+        out.append(b" /Lang " + string(node.lang))
+    if node.attributes:
+        names = b"".join(
+            b" /%s /%s" % (k.encode("ascii"), v.encode("ascii"))
+            for k, v in sorted(node.attributes.items())
+        )
+        out.append(b" /A <</O /Table%s>>" % names)
+    out.append(b">>")
+    return b"".join(out)

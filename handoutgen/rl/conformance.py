@@ -13,10 +13,13 @@ from reportlab.pdfbase.pdfdoc import (
     PDFDictionary,
     PDFDocument,
     PDFName,
+    PDFObject,
     PDFObjectReference,
     PDFStream,
     PDFString,
 )
+
+from . import packed
 
 __all__ = [
     "ConformingDocument",
@@ -25,10 +28,12 @@ __all__ = [
     "PDFName",
     "PDFObjectReference",
     "PDFString",
+    "Raw",
     "add_entries",
     "conforming",
     "last_annotation",
     "reference",
+    "register",
     "stream",
     "timestamp",
 ]
@@ -39,10 +44,10 @@ _plain_stream_format = PDFStream.format
 def _stream_format(self: PDFStream, document: Any) -> bytes:
     """ReportLab's stream, with an end-of-line marker before ``endstream`` (not counted in
     Length, ISO 19005-2 6.1.7.1) in a conforming document; other documents as ReportLab
-    writes them."""
+    writes them. CR LF: data that ends in a CR cannot be taken for part of the marker."""
     out = _plain_stream_format(self, document)
     if getattr(document, "conforming", False):
-        return out[: -len(b"endstream\n")] + b"\nendstream\n"
+        return out[: -len(b"endstream\n")] + b"\r\nendstream\n"
     return out
 
 
@@ -73,8 +78,24 @@ def used_codes_only(cmap: str) -> str:
     return "\n".join(kept)
 
 
+class Raw(PDFObject):
+    """An object whose bytes are made as the file is written, by ``make(number, string)``:
+    ``number(reference)`` gives a referenced object's number, ``string(text)`` a PDF text
+    string (escaped, UTF-16 where needed)."""
+
+    def __init__(self, make: Any) -> None:
+        self.make = make
+
+    def format(self, document: Any) -> bytes:
+        numbers = document.idToObjectNumberAndVersion
+        return self.make(
+            lambda ref: numbers[ref.name][0], lambda text: PDFString(text).format(document)
+        )
+
+
 class ConformingDocument(PDFDocument):
-    """ReportLab's document, made conforming as it is written (see ``conforming``)."""
+    """ReportLab's document, made conforming as it is written (see ``conforming``), in a
+    PDF 1.7 file with object streams (``rl.packed``)."""
 
     conforming = True
 
@@ -82,7 +103,7 @@ class ConformingDocument(PDFDocument):
         for name, obj in list(self.idToObject.items()):
             if name.startswith("toUnicodeCMap:") and isinstance(obj.content, str):
                 obj.content = used_codes_only(obj.content)
-        return super().format()
+        return packed.write(self)
 
 
 def conforming(canv: Any) -> PDFDocument:
@@ -110,6 +131,26 @@ def add_entries(obj: Any, **entries: Any) -> None:
 def reference(doc: PDFDocument, obj: Any) -> PDFObjectReference:
     """``obj`` as an indirect object of ``doc``, and a reference to it."""
     return doc.Reference(obj)
+
+
+def register(doc: PDFDocument, objects: list[Any]) -> list[PDFObjectReference]:
+    """New objects as indirect objects of ``doc``, numbered in order, and references to
+    them: what ``doc.Reference`` does for each, without its checks (hundreds of structure
+    elements a leaflet)."""
+    counter = doc.objectcounter
+    numbers, names, by_name = doc.idToObjectNumberAndVersion, doc.numberToId, doc.idToObject
+    refs = []
+    for obj in objects:
+        counter += 1
+        name = f"R{counter}"
+        assert name not in by_name, name
+        obj.__InternalName__ = name
+        numbers[name] = (counter, 0)
+        names[counter] = name
+        by_name[name] = obj
+        refs.append(PDFObjectReference(name))
+    doc.objectcounter = counter
+    return refs
 
 
 def stream(content: bytes, *, compressed: bool, **entries: Any) -> PDFStream:

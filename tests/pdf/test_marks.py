@@ -96,4 +96,5 @@ def test_the_logo_is_drawn_as_figure_content(tagged):
 def test_with_tagging_off_no_marked_content_is_written(tagged):
     for job, (plain, marked, _) in tagged.items():
         assert b"BDC" not in PdfReader(io.BytesIO(plain)).pages[0].get_contents().get_data()
-        assert len(marked) > len(plain), job
+        assert "/StructTreeRoot" not in PdfReader(io.BytesIO(plain)).trailer["/Root"], job
+        assert "/StructTreeRoot" in PdfReader(io.BytesIO(marked)).trailer["/Root"], job
