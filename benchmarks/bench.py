@@ -53,7 +53,35 @@ TARGETS = {
     "rss_mb": 100.0,
     "noop": 100.0,  # full build / no-op rebuild
     "help_s": 0.3,
+    "tag_time": 0.15,  # tagged / untagged build time - 1, every shipped leaflet (issue 14)
+    "tag_size": 0.15,  # tagged / untagged file size - 1
 }
+
+
+def tagging_cost(project: Project, rounds: int) -> dict[str, Any]:
+    """Every shipped leaflet built tagged (as shipped) and untagged, in-process and warm:
+    the best of ``rounds`` interleaved passes each, and the total file sizes."""
+    jobs = expand(project, Selection(["*"], ["*"], ["*"], ["*"], ["*"]))
+    sizes = {True: 0, False: 0}
+    for tagged in (True, False):  # warm-up, and the sizes (the same every build)
+        for job in jobs:
+            rendered, outcome = build_one(project, job, tagged=tagged)
+            assert rendered is not None, outcome.reason
+            sizes[tagged] += len(rendered.pdf)
+    walls: dict[bool, list[float]] = {True: [], False: []}
+    for round_ in range(rounds):
+        for tagged in (True, False) if round_ % 2 else (False, True):
+            started = time.perf_counter()
+            for job in jobs:
+                build_one(project, job, tagged=tagged)
+            walls[tagged].append(time.perf_counter() - started)
+    return {
+        "leaflets": len(jobs),
+        "walls": walls,
+        "sizes": sizes,
+        "time": min(walls[True]) / min(walls[False]) - 1,
+        "size": sizes[True] / sizes[False] - 1,
+    }
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -156,7 +184,8 @@ _TYPST: list[typst_leaflet.TypstLeaflet] = []
 
 
 def _typst_init() -> None:
-    _TYPST.append(typst_leaflet.TypstLeaflet())
+    # tagged, as the project's leaflets are (issue 14): the same kind of file on both sides
+    _TYPST.append(typst_leaflet.TypstLeaflet(tags=True))
 
 
 def _rl_init() -> None:
@@ -606,7 +635,7 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
     results["ratio"] = ratio
     rows = [
         [
-            "the project (`build_one`, no file write)",
+            "the project (`build_one`, tagged, no file write)",
             same["project"].cell(),
             f"{ratio:.2f}",
             varied["project"].cell(),
@@ -650,6 +679,37 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
         "",
     ]
 
+    # 1b. what tagging costs ----------------------------------------------------------------
+    log("tagging cost: every shipped leaflet, tagged and untagged")
+    cost = tagging_cost(project, max(3, args.rounds + 1))
+    results["tagging"] = cost
+    walls = {k: ", ".join(f"{x:.2f}" for x in v) for k, v in cost["walls"].items()}
+    out += [
+        "## Tagging cost (issue 14)",
+        "",
+        f"All {cost['leaflets']} shipped leaflets, built in-process (`build_one`, warm) "
+        "tagged (PDF/UA-1 and PDF/A-2a, as shipped) and untagged (`tagged=False`, the same "
+        "pages without structure), passes interleaved; the best pass counts (all in brackets).",
+        "",
+        table(
+            ["build", "wall, best (all)", "total size"],
+            [
+                [
+                    "tagged",
+                    f"{min(cost['walls'][True]):.2f} s ({walls[True]})",
+                    f"{cost['sizes'][True] / 1e6:.2f} MB",
+                ],
+                [
+                    "untagged",
+                    f"{min(cost['walls'][False]):.2f} s ({walls[False]})",
+                    f"{cost['sizes'][False] / 1e6:.2f} MB",
+                ],
+                ["tagged / untagged", f"{cost['time'] * 100:+.1f}%", f"{cost['size'] * 100:+.1f}%"],
+            ],
+        ),
+        "",
+    ]
+
     # 2. where the time goes ---------------------------------------------------------------
     log("profiles")
     leaf_entries, leaf_total = profile_leaflet(project, 20)
@@ -671,7 +731,7 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
     labels = {
         "project": "the project (`run`: PDFs + manifest)",
         "reportlab": "plain ReportLab script (`Pool`)",
-        "typst": "Typst (`Pool`, a Compiler per worker)",
+        "typst": "Typst (`Pool`, a Compiler per worker, tagged PDF)",
     }
     batch_rows = []
     for engine, label in labels.items():
@@ -796,7 +856,20 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
 
     # summary ---------------------------------------------------------------------------------
     flat = results["rss_flat"]
+    tagging = results["tagging"]
     summary = [
+        [
+            "tagging: build time, tagged / untagged (every shipped leaflet)",
+            f"{tagging['time'] * 100:+.1f}%",
+            f"<= +{TARGETS['tag_time'] * 100:.0f}%",
+            verdict(tagging["time"] <= TARGETS["tag_time"]),
+        ],
+        [
+            "tagging: file size, tagged / untagged",
+            f"{tagging['size'] * 100:+.1f}%",
+            f"<= +{TARGETS['tag_size'] * 100:.0f}%",
+            verdict(tagging["size"] <= TARGETS["tag_size"]),
+        ],
         [
             "per leaflet: project / plain ReportLab (median, same leaflet)",
             f"{results['ratio']:.2f}",
@@ -841,7 +914,7 @@ def run_all(args: argparse.Namespace, lib: Project, tmp: Path) -> str:
         ],
     ]
     out = [
-        "## Targets (issue 5)",
+        "## Targets (issues 5 and 14)",
         "",
         table(["measure", "result", "target", "verdict"], summary),
         "",

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import page as pdf_validation
 import pdfplumber
 import pytest
 from PIL import Image
@@ -199,6 +200,8 @@ def test_an_svg_figure_is_drawn_as_vectors_and_tagged_as_a_figure(scratch: Proje
     assert rendered is not None, outcome.reason
     roles = [role for page, _, role in rendered.marks if page == 1]
     assert roles.count("Figure") == 2  # the logo and the picture
+    for profile in ("ua1", "2a"):  # with its alt text, and its caption a Caption
+        assert not pdf_validation.validate_pdf_bytes(rendered.pdf, profile=profile).failures
     blue = (29 / 255, 92 / 255, 138 / 255)
     with pdfplumber.open(io.BytesIO(rendered.pdf)) as doc:
         fills = [
