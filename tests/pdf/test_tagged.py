@@ -221,7 +221,9 @@ def test_a_repeated_table_header_is_an_artifact(every_leaflet):
         ]
         tables = [e for e in elements if e["/S"] == "/Table"]
         assert len(header_rows) == len(tables), job
-        pages = {e.raw_get("/Pg").idnum for e in elements if e["/S"] in ("/TD", "/TH") and "/Pg" in e}
+        pages = {
+            e.raw_get("/Pg").idnum for e in elements if e["/S"] in ("/TD", "/TH") and "/Pg" in e
+        }
         repeated += len(pages) > len(tables)
     assert repeated, "some shipped table runs over a page"
 
