@@ -10,6 +10,7 @@ from .errors import InputError
 from .load import Sourced, format_path
 from .model import Brand
 from .schema import schema_problems
+from .textrules import hidden_characters, strings_in, text_problems
 
 # the keys every stage knows by name; any other key brand.schema.json declares is an option a
 # template shows as {{ brand.<key> }} (text per language where the brand gives one)
@@ -28,6 +29,7 @@ KNOWN = {
     "paper",
     "theme",
 }
+NOT_PRINTED = {"logo", "region", "paper", "theme"}  # every other string shows on the leaflet
 
 
 def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Brand:
@@ -57,6 +59,12 @@ def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Bran
             problems += [src.problem(("logo",), m) for m in imagefiles.problems(logo, "logo")]
         if not d.get("logo_alt"):
             problems.append(src.problem(("logo",), "a logo needs 'logo_alt' (a text alternative)"))
+    # printed on every page (name, phone, emergency number, address ...): nothing hidden,
+    # nothing that disguises a number, nothing that prints empty
+    for path, text in strings_in(d):
+        printed = bool(path) and path[0] not in NOT_PRINTED
+        found = text_problems(text) if printed else hidden_characters(text)
+        problems += [src.problem(path, m) for m in found]
     if problems:
         raise InputError(problems)
     return Brand(

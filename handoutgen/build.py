@@ -135,6 +135,11 @@ def build_one(
         localized = localize(handout, catalog, locale, region=brand.region)
         request = ComposeRequest(localized, brand, job.edition, catalog)
         document = compose(request, templates_dir=project.templates_dir)
+        # the safety gate: nothing a check refuses reaches paper, draft or not
+        refused = catalog.refused(project.root)
+        if refused:
+            reason = f"{locale}: unsafe translation, not printed:\n  " + "\n  ".join(refused)
+            return None, Outcome(job, "failed", reason=reason)
         # the release gate: every string this leaflet uses, content and template, translated
         missing = sorted(set(catalog.missing))
         if missing and not allow_incomplete:

@@ -15,6 +15,7 @@ from .load import JsonPath, Sourced
 from .model import PLACEHOLDERS, Handout, Person, Section, Source, SourceText
 from .schema import schema_problems
 from .strings import iter_strings
+from .textrules import hidden_characters, strings_in, text_problems
 
 __all__ = ["schema_problems", "validate_handout"]
 
@@ -25,17 +26,6 @@ def _date(src: Sourced, key: str, problems: list[Problem]) -> dt.date:
     except (TypeError, ValueError):
         problems.append(src.problem((key,), f"{src.data[key]!r} is not a real date"))
         return dt.date.min
-
-
-def _string_paths(data: Any, path: JsonPath = ()) -> list[tuple[JsonPath, str]]:
-    """Every string value in ``data`` with its path (for inline-syntax checks)."""
-    if isinstance(data, str):
-        return [(path, data)]
-    if isinstance(data, dict):
-        return [sp for k, v in data.items() for sp in _string_paths(v, (*path, k))]
-    if isinstance(data, list):
-        return [sp for i, v in enumerate(data) for sp in _string_paths(v, (*path, i))]
-    return []
 
 
 # keys whose strings are printed (and so may use the inline syntax): the topic's own, and
@@ -70,9 +60,12 @@ def _semantic_problems(src: Sourced) -> list[Problem]:
                 problems.append(src.problem(path, f"duplicate block id {block['id']!r}"))
             seen_blocks.add(block["id"])
     text_keys = _text_keys()
-    for path, text in _string_paths(data):
+    for path, text in strings_in(data):
         if not any(p in text_keys for p in path if isinstance(p, str)):
+            # not printed as text (ids, keywords, file names): still nothing hidden
+            problems += [src.problem(path, m) for m in hidden_characters(text)]
             continue
+        problems += [src.problem(path, m) for m in text_problems(text)]
         try:
             parse_inline(text)
         except InlineError as exc:

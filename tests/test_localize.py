@@ -167,6 +167,8 @@ def test_catalog_layers_are_consulted_in_order():
     class Layer:
         def __init__(self, entries: dict[str, str]) -> None:
             self.get = entries.get
+            self.unsafe: dict = {}  # what the safety checks found: nothing
+            self.file_problems: list = []
 
     catalog = Catalog(
         [Layer({"c\x04a": "first"}), Layer({"c\x04a": "second", "c\x04b": "", "d": "dee"})]  # type: ignore[list-item]

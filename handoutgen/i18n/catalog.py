@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gettext as _gettext
+import json
 import mmap
 import struct
 from collections import OrderedDict
@@ -69,6 +70,7 @@ class Catalog(_gettext.NullTranslations):
         self.source = source
         self.reviewer = reviewer
         self.missing: list[str] = []
+        self.unsafe: list[tuple[int, str]] = []  # (layer, key) of translations that fail a check
         # every lookup: (context, message, what it gave, index of the layer or -1 for the source)
         self.lookups: list[tuple[str | None, str, str, int]] = []
 
@@ -78,6 +80,8 @@ class Catalog(_gettext.NullTranslations):
             for index, layer in enumerate(self.layers):
                 found = layer.get(key)
                 if found:
+                    if key in layer.unsafe:
+                        self.unsafe.append((index, key))
                     self.lookups.append((context, message, found, index))
                     return found
             self.missing.append(f"{context}|{message}" if context else message)
@@ -93,6 +97,8 @@ class Catalog(_gettext.NullTranslations):
             for index, layer in enumerate(self.layers):
                 found = layer.plural(singular, n)
                 if found:
+                    if singular in layer.unsafe:
+                        self.unsafe.append((index, singular))
                     self.lookups.append((None, singular, found, index))
                     return found
             self.missing.append(singular)
@@ -102,6 +108,28 @@ class Catalog(_gettext.NullTranslations):
 
     def pgettext(self, context: str, message: str) -> str:
         return self.lookup(context, message)
+
+    def refused(self, root: Path) -> list[str]:
+        """Why what this leaflet looked up must not be printed: each translation it uses that
+        fails a safety check, and each catalog of its chain that is ambiguous or cut short,
+        named by file:line (and msgctxt)."""
+        out = []
+        for index, layer in enumerate(self.layers):
+            where = _relative(self.paths[index], root) if index < len(self.paths) else "catalog"
+            out += [f"{where}:{line}: {problem}" for line, problem in layer.file_problems]
+        for index, entry in dict.fromkeys(self.unsafe):
+            line, problems = self.layers[index].unsafe[entry]
+            where = _relative(self.paths[index], root) if index < len(self.paths) else "catalog"
+            context = entry.partition("\x04")[0] if "\x04" in entry else entry[:40]
+            out += [f"{where}:{line} msgctxt {context!r}: {problem}" for problem in problems]
+        return out
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 class MoFile:
@@ -124,6 +152,9 @@ class MoFile:
         self._found: dict[str, str] = {}  # translations decoded so far (shared strings)
         self._topics: OrderedDict[str, list[str]] = OrderedDict()  # topic -> its keys
         self._rule: Callable[[int], int] | None = None  # Plural-Forms, compiled when needed
+        # what the safety checks found (i18n.safety), set where the catalog is compiled
+        self.unsafe: dict[str, tuple[int, list[str]]] = {}
+        self.file_problems: list[tuple[int, str]] = []
         self.headers = {}
         if self._entry_count and self._key_at(0) == b"":
             for line in self._value_at(0).decode("utf-8").splitlines():
@@ -229,19 +260,29 @@ def _compile(path: Path, digest: str) -> tuple[MoFile, str | None]:
     # named by the catalog's bytes, and the engine that compiled it (polib, the package)
     cached = folder(root, "catalogs") / f"{ident}-{key('catalog', digest, engine_key())[:32]}.mo"
     if not cache.enabled():
-        po = polib.pofile(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        po = polib.pofile(text)
         reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
-        return MoFile(po.to_binary()), reviewer
+        return _checked(MoFile(po.to_binary()), *_safety(text, po)), reviewer
     with contextlib.suppress(OSError, ValueError, struct.error):  # missing or unreadable
         with cached.open("rb") as fh:
             mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         compiled = MoFile(mapped)
-        if compiled.headers.get(_SOURCE_HEADER.lower()) == digest:
+        checked = compiled.headers.get(_SAFETY_HEADER.lower())
+        if compiled.headers.get(_SOURCE_HEADER.lower()) == digest and checked:
             reviewer = compiled.headers.get(REVIEWER_HEADER.lower(), "").strip() or None
-            return compiled, reviewer
+            found = json.loads(checked)
+            unsafe = {k: (line, list(p)) for k, (line, p) in found["entries"].items()}
+            problems = [(line, message) for line, message in found["file"]]
+            return _checked(compiled, unsafe, problems), reviewer
         mapped.close()
-    po = polib.pofile(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    po = polib.pofile(text)
+    unsafe, problems = _safety(text, po)
     po.metadata[_SOURCE_HEADER] = digest
+    po.metadata[_SAFETY_HEADER] = json.dumps(
+        {"entries": unsafe, "file": problems}, ensure_ascii=True, sort_keys=True
+    )
     data = po.to_binary()
     with contextlib.suppress(OSError):  # a read-only checkout still builds
         from ..write import write_atomic
@@ -251,11 +292,28 @@ def _compile(path: Path, digest: str) -> tuple[MoFile, str | None]:
             if old != cached:
                 old.unlink(missing_ok=True)
     reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
-    return MoFile(data), reviewer
+    return _checked(MoFile(data), unsafe, problems), reviewer
+
+
+def _safety(
+    text: str, po: polib.POFile
+) -> tuple[dict[str, tuple[int, list[str]]], list[tuple[int, str]]]:
+    from .safety import file_problems, unsafe_entries
+
+    return unsafe_entries(po, text), file_problems(text, po)
+
+
+def _checked(
+    mo: MoFile, unsafe: dict[str, tuple[int, list[str]]], problems: list[tuple[int, str]]
+) -> MoFile:
+    mo.unsafe = unsafe
+    mo.file_problems = problems
+    return mo
 
 
 CATALOG_CACHE = f"{FOLDER}/catalogs"  # under the project root; build products, never committed
 _SOURCE_HEADER = "X-Compiled-From-Sha256"
+_SAFETY_HEADER = "X-Handoutgen-Safety"  # what i18n.safety found, as JSON
 
 
 def catalog_files(locales_dir: Path, tag: str) -> list[Path]:

@@ -1,78 +1,17 @@
 """Catalog checks: every PO catalog -> each problem with language, file, line and context:
-out of step with the sources, header, placeholders, inline syntax, numbers and characters the
-locale's fonts cannot print."""
+out of step with the sources, header, the safety rules of ``i18n.safety`` (the same the build
+enforces) and characters the locale's fonts cannot print."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-import polib
-
 from ..errors import HandoutError, Problem
-from ..inline import InlineError, parse_inline, placeholders
+from .safety import NUMBERS_MAY_DIFFER, check_entry, file_problems
 from .workflow import build_pot, catalog_locales, load, plural_forms, po_path, pot_path
 
-NUMBERS_MAY_DIFFER = "numbers-may-differ"  # PO flag: the translation may change the numbers
-_FORMAT = re.compile(r"%\((\w+)\)s")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-# --- check --------------------------------------------------------------------------------------
-
-
-def _numbers(text: str) -> Counter[str]:
-    """Numbers in ``text`` with every script's digits read as 0-9 (so Arabic-Indic digits for
-    a dose still match)."""
-    normal = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
-    return Counter(m.group(0) for m in _NUMBER.finditer(normal))
-
-
-def _inline_shape(text: str) -> tuple[int, tuple[str, ...]]:
-    """(number of bold runs, link targets) of a string in the inline syntax."""
-    spans = parse_inline(text)
-    bold_runs = sum(1 for i, s in enumerate(spans) if s.bold and (i == 0 or not spans[i - 1].bold))
-    return bold_runs, tuple(sorted(s.href for s in spans if s.href))
-
-
-def check_entry(entry: polib.POEntry) -> list[str]:
-    """What is wrong with one translated entry (placeholders, inline syntax, numbers)."""
-    source, text = entry.msgid, entry.msgstr
-    problems = []
-    if Counter(placeholders(source)) != Counter(placeholders(text)):
-        problems.append(
-            f"placeholders differ: source has {sorted(placeholders(source))}, "
-            f"translation has {sorted(placeholders(text))}"
-        )
-    if Counter(_FORMAT.findall(source)) != Counter(_FORMAT.findall(text)):
-        problems.append(
-            f"named variables differ: source has {sorted(_FORMAT.findall(source))}"
-            f", translation has {sorted(_FORMAT.findall(text))}"
-        )
-    try:
-        shape = _inline_shape(text)
-    except InlineError as exc:
-        problems.append(f"inline syntax: {exc}")
-    else:
-        expected = _inline_shape(source)
-        if shape[0] != expected[0]:
-            problems.append(f"bold runs differ: source has {expected[0]}, translation {shape[0]}")
-        if shape[1] != expected[1]:
-            problems.append(
-                f"link targets differ: source {list(expected[1])}, translation {list(shape[1])}"
-            )
-    if NUMBERS_MAY_DIFFER not in entry.flags:
-        src_numbers = _numbers(_FORMAT.sub("", source))
-        new_numbers = _numbers(_FORMAT.sub("", text))
-        if src_numbers != new_numbers:
-            problems.append(
-                f"numbers differ: source {sorted(src_numbers.elements())}, translation "
-                f"{sorted(new_numbers.elements())} (add the flag '{NUMBERS_MAY_DIFFER}' if meant)"
-            )
-    return problems
+__all__ = ["NUMBERS_MAY_DIFFER", "check_catalogs", "check_entry"]
 
 
 def check_catalogs(root: Path) -> list[Problem]:
@@ -109,6 +48,8 @@ def check_catalogs(root: Path) -> list[Problem]:
             add(1, "header", f"Plural-Forms should be {expected_plural!r}")
         if "fuzzy" in (po.metadata_is_fuzzy or []):
             add(1, "header", "the header is marked fuzzy: compilers would skip the whole catalog")
+        for line, message in file_problems(path.read_text(encoding="utf-8"), po):
+            add(line, "file", message)
         have = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
         for ctx, msgid in sorted(wanted - have, key=lambda k: (k[0] or "", k[1])):
             add(None, ctx or msgid[:40], "missing from the catalog: run 'generate.py i18n update'")

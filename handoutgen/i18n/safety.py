@@ -1,0 +1,146 @@
+"""A PO catalog -> what must never reach paper: per translated entry, what changes or hides
+what its source says (placeholders, named variables, numbers in order, bold, links, hidden
+characters, text that prints nothing); per file, what makes entries ambiguous or cut short
+(the same entry twice, unterminated strings). Run by ``i18n check`` and by every build."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import polib
+
+from ..inline import InlineError, parse_inline, placeholders
+from ..textrules import digit_problems, hidden_characters, numbers, prints_nothing
+
+NUMBERS_MAY_DIFFER = "numbers-may-differ"  # PO flag: the translation may change the numbers
+# PO flag: the same numbers in another order, as the language's grammar needs ("1 in 5" is
+# "5 kişiden 1'i" in Turkish), set by the translator, seen by the reviewer
+NUMBERS_REORDERED = "numbers-reordered"
+_FORMAT = re.compile(r"%\((\w+)\)[sd]")
+# a letter that reads as a digit, beside a digit: "5O" for 50, "l0" for 10
+_LOOKALIKE = re.compile(r"\d[OoIlІОΟ]|[OoIlІОΟ]\d")
+_QUOTED = re.compile(r'^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(.*)$')
+
+
+def _inline_shape(text: str) -> tuple[int, tuple[str, ...]]:
+    """(number of bold runs, link targets) of a string in the inline syntax."""
+    spans = parse_inline(text)
+    bold_runs = sum(1 for i, s in enumerate(spans) if s.bold and (i == 0 or not spans[i - 1].bold))
+    return bold_runs, tuple(sorted(s.href for s in spans if s.href))
+
+
+def check_entry(entry: polib.POEntry) -> list[str]:
+    """What is wrong with one translated entry: everything that could make the leaflet say
+    something its source does not."""
+    source, text = entry.msgid, entry.msgstr
+    problems = []
+    if prints_nothing(text) and not prints_nothing(source):
+        problems.append("the translation prints nothing (spaces, '****' or invisible only)")
+    if Counter(placeholders(source)) != Counter(placeholders(text)):
+        problems.append(
+            f"placeholders differ: source has {sorted(placeholders(source))}, "
+            f"translation has {sorted(placeholders(text))}"
+        )
+    if Counter(_FORMAT.findall(source)) != Counter(_FORMAT.findall(text)):
+        problems.append(
+            f"named variables differ: source has {sorted(_FORMAT.findall(source))}"
+            f", translation has {sorted(_FORMAT.findall(text))}"
+        )
+    try:
+        shape = _inline_shape(text)
+    except InlineError as exc:
+        problems.append(f"inline syntax: {exc}")
+    else:
+        expected = _inline_shape(source)
+        if shape[0] != expected[0]:
+            problems.append(f"bold runs differ: source has {expected[0]}, translation {shape[0]}")
+        if shape[1] != expected[1]:
+            problems.append(
+                f"link targets differ: source {list(expected[1])}, translation {list(shape[1])}"
+            )
+    if NUMBERS_MAY_DIFFER not in entry.flags:
+        src_numbers, new_numbers = numbers(source), numbers(text)
+        if sorted(src_numbers) != sorted(new_numbers):
+            problems.append(
+                f"numbers differ: source {src_numbers}, translation {new_numbers} (add the "
+                f"flag '{NUMBERS_MAY_DIFFER}' if meant)"
+            )
+        elif src_numbers != new_numbers and NUMBERS_REORDERED not in entry.flags:
+            problems.append(
+                f"numbers in another order: source {src_numbers}, translation {new_numbers} "
+                f'("1 in 5" must not become "5 in 1"; if the language\'s word order needs '
+                f"it, add the flag '{NUMBERS_REORDERED}')"
+            )
+    lookalikes = set(_LOOKALIKE.findall(text)) - set(_LOOKALIKE.findall(source))
+    if lookalikes:
+        problems.append(f"a letter that reads as a digit: {sorted(lookalikes)}")
+    problems += [f"in the translation: {p}" for p in hidden_characters(text) + digit_problems(text)]
+    return problems
+
+
+def file_problems(text: str, po: polib.POFile) -> list[tuple[int, str]]:
+    """(line, problem) for what a PO file's parser lets through: an entry given twice (the
+    second would silently win; msgfmt refuses the file) and a string not closed on its line
+    (its last character would be lost)."""
+    problems: list[tuple[int, str]] = []
+    first: dict[tuple[str | None, str], int] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        if key in first:
+            problems.append(
+                (
+                    entry.linenum,
+                    f"msgctxt {entry.msgctxt!r} is given twice (first at line {first[key]}): "
+                    "one entry each",
+                )
+            )
+        else:
+            first[key] = entry.linenum
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            continue
+        match = _QUOTED.match(stripped)
+        if match and not _closed(match.group(1)):
+            problems.append((number, "a string is not closed on its line (missing '\"')"))
+    return problems
+
+
+def _closed(rest: str) -> bool:
+    """Whether the text after an opening quote ends with an unescaped closing quote."""
+    escaped = False
+    for i, ch in enumerate(rest):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            return rest[i + 1 :].strip() == ""
+    return False
+
+
+def unsafe_entries(po: polib.POFile, text: str) -> dict[str, tuple[int, list[str]]]:
+    """``context\\x04message`` (as compiled) -> (line of its msgstr, problems) of every
+    translated entry that fails a check; ``text`` is the file's."""
+    out: dict[str, tuple[int, list[str]]] = {}
+    lines: list[str] | None = None
+    for entry in po:
+        if entry.obsolete or not entry.msgstr or "fuzzy" in entry.flags:
+            continue
+        found = check_entry(entry)
+        if found:
+            lines = lines if lines is not None else text.splitlines()
+            key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+            out[key] = (_msgstr_line(lines, entry.linenum), found)
+    return out
+
+
+def _msgstr_line(lines: list[str], start: int) -> int:
+    """The line of the ``msgstr`` of the entry that starts at line ``start``."""
+    for number in range(max(start, 1), len(lines) + 1):
+        if lines[number - 1].startswith("msgstr"):
+            return number
+    return start
