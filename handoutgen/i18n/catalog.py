@@ -80,8 +80,10 @@ class Catalog(_gettext.NullTranslations):
             for index, layer in enumerate(self.layers):
                 found = layer.get(key)
                 if found:
-                    if key in layer.unsafe:
+                    if key in layer.unsafe:  # recorded (the build refuses the leaflet) and
+                        # never used: composing goes on with the source, and cannot fail on it
                         self.unsafe.append((index, key))
+                        found = message
                     self.lookups.append((context, message, found, index))
                     return found
             self.missing.append(f"{context}|{message}" if context else message)
@@ -99,6 +101,7 @@ class Catalog(_gettext.NullTranslations):
                 if found:
                     if singular in layer.unsafe:
                         self.unsafe.append((index, singular))
+                        found = singular if n == 1 else plural
                     self.lookups.append((None, singular, found, index))
                     return found
             self.missing.append(singular)
@@ -120,8 +123,11 @@ class Catalog(_gettext.NullTranslations):
         for index, entry in dict.fromkeys(self.unsafe):
             line, problems = self.layers[index].unsafe[entry]
             where = _relative(self.paths[index], root) if index < len(self.paths) else "catalog"
-            context = entry.partition("\x04")[0] if "\x04" in entry else entry[:40]
-            out += [f"{where}:{line} msgctxt {context!r}: {problem}" for problem in problems]
+            if "\x04" in entry:
+                named = f"msgctxt {entry.partition(chr(4))[0]!r}"
+            else:  # a template string: no context
+                named = f"msgid {entry[:50]!r}"
+            out += [f"{where}:{line} {named}: {problem}" for problem in problems]
         return out
 
 

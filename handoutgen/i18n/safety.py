@@ -18,6 +18,8 @@ NUMBERS_MAY_DIFFER = "numbers-may-differ"  # PO flag: the translation may change
 # "5 kişiden 1'i" in Turkish), set by the translator, seen by the reviewer
 NUMBERS_REORDERED = "numbers-reordered"
 _FORMAT = re.compile(r"%\((\w+)\)[sd]")
+# what %-formatting reads: %%, or a conversion with its flags, width and precision
+_PERCENT = re.compile(r"%(?:%|(?:\((\w*)\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[a-zA-Z]?)")
 # a letter that reads as a digit, beside a digit: "5O" for 50, "l0" for 10
 _LOOKALIKE = re.compile(r"\d[OoIlІОΟ]|[OoIlІОΟ]\d")
 _QUOTED = re.compile(r'^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(.*)$')
@@ -71,6 +73,15 @@ def check_entry(entry: polib.POEntry) -> list[str]:
                 f"numbers in another order: source {src_numbers}, translation {new_numbers} "
                 f'("1 in 5" must not become "5 in 1"; if the language\'s word order needs '
                 f"it, add the flag '{NUMBERS_REORDERED}')"
+            )
+    if entry.msgctxt is None or "python-format" in entry.flags:
+        # a template string: formatted with %, so every % is the source's own or '%%'
+        wanted = Counter(m.group(0) for m in _PERCENT.finditer(source) if m.group(0) != "%%")
+        found = Counter(m.group(0) for m in _PERCENT.finditer(text) if m.group(0) != "%%")
+        if wanted != found:
+            problems.append(
+                f"format: the translation has {sorted(found.elements())} where the source has "
+                f"{sorted(wanted.elements())} (write a literal % as %%)"
             )
     lookalikes = set(_LOOKALIKE.findall(text)) - set(_LOOKALIKE.findall(source))
     if lookalikes:

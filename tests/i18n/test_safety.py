@@ -41,6 +41,7 @@ def _edit(project: Project, locale: str, old: str, new: str) -> int:
 
 
 ES_CALL = 'msgstr "Llame ahora al {emergency_number} si tiene:"'
+ES_PHONE = 'msgstr "Teléfono: **%(phone)s**"'
 ES_THYMOMA_START = 'msgstr "En aproximadamente 1 de cada 5 personas'
 
 
@@ -82,6 +83,10 @@ CASES = {
         f'msgstr "Llame ahora al {RLO}{{emergency_number}}{PDF_} si tiene:"',
         "U+202E",
     ),
+    "format width": (ES_PHONE, 'msgstr "Teléfono: **%(phone)999999999s**"', "format:"),
+    "format type": (ES_PHONE, 'msgstr "Teléfono: **%(phone)d**"', "format:"),
+    "literal percent": (ES_PHONE, 'msgstr "Teléfono (100% gratis): **%(phone)s**"', "%%"),
+    "variable dropped": (ES_PHONE, 'msgstr "Teléfono: **555**"', "named variables differ"),
     "a space": ('msgstr "Dificultad para respirar."', 'msgstr " "', "prints nothing"),
     "bold of nothing": ('msgstr "Dificultad para respirar."', 'msgstr "****"', "prints nothing"),
     "only invisible": ('msgstr "Dificultad para respirar."', f'msgstr "{ZWSP}"', "U+200B"),
@@ -98,9 +103,8 @@ def test_the_build_refuses_a_translation_that_changes_or_hides_what_it_says(
     for allow_incomplete in (False, True):  # a draft never prints a wrong number
         rendered, outcome = build_one(Project(scratch.root), job, allow_incomplete=allow_incomplete)
         assert rendered is None and outcome.status == "failed", case
-        assert (
-            f"locales/es/LC_MESSAGES/handouts.po:{line} msgctxt 'neuromyotonia/" in outcome.reason
-        )
+        named = "msgid 'Phone: " if old == ES_PHONE else "msgctxt 'neuromyotonia/"
+        assert f"locales/es/LC_MESSAGES/handouts.po:{line} {named}" in outcome.reason
         assert expected in outcome.reason and outcome.reason.startswith("es: unsafe translation")
     root = checked_copy(Project(scratch.root))
     assert any(expected in p.message for p in check_catalogs(root)), case
