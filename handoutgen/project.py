@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import legibility
 from .cache.keys import engine_key, file_digest, key
 from .cache.store import FOLDER, folder, pickled
 from .editions import Edition, load_editions
@@ -45,6 +46,7 @@ class Project:
     _themes: dict[tuple[str, str], Theme] = field(default_factory=dict, repr=False)
     _theme_data: dict[str, tuple[dict, Places]] = field(default_factory=dict, repr=False)
     _editions: dict[str, Edition] | None = field(default=None, repr=False)
+    _legibility: dict | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # file digests an earlier process remembered (fonts, templates ...): not hashed again
@@ -217,10 +219,20 @@ class Project:
             data, places = self._theme_layers(edition)
             places = {**places, **places_of(src, ("theme",))}
             try:
-                resolve_theme(deep_merge(data, theme), origin=src.display, places=places)
+                resolved = resolve_theme(deep_merge(data, theme), origin=src.display, places=places)
             except InputError as exc:
                 problems += exc.problems
+            else:
+                problems += legibility.problems(
+                    resolved, edition, self.legibility_rules(), places, src.display
+                )
         return problems
+
+    def legibility_rules(self) -> dict:
+        """The floors no theme may go under (``templates/legibility.yaml``)."""
+        if self._legibility is None:
+            self._legibility = legibility.load_rules(self.templates_dir, self.root)
+        return self._legibility
 
     def _theme_layers(self, edition: str) -> tuple[dict, Places]:
         if edition not in self._theme_data:
@@ -245,9 +257,15 @@ class Project:
                 if name.startswith("theme.")
             }
             origin = f"templates/themes (edition {edition}, with brand {brand_id})"
-            self._themes[key] = resolve_theme(
-                deep_merge(data, brand.theme), origin=origin, places={**places, **brand_places}
+            places = {**places, **brand_places}
+            theme = resolve_theme(deep_merge(data, brand.theme), origin=origin, places=places)
+            # too small or too faint to read: refused here, for every stage that asks
+            unreadable = legibility.problems(
+                theme, edition, self.legibility_rules(), places, origin
             )
+            if unreadable:
+                raise InputError(unreadable)
+            self._themes[key] = theme
         return self._themes[key]
 
     def resolves(self, locale: str) -> bool:

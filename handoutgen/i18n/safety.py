@@ -74,7 +74,8 @@ def check_entry(entry: polib.POEntry) -> list[str]:
                 f'("1 in 5" must not become "5 in 1"; if the language\'s word order needs '
                 f"it, add the flag '{NUMBERS_REORDERED}')"
             )
-    if entry.msgctxt is None or "python-format" in entry.flags:
+    renamed = Counter(_FORMAT.findall(source)) != Counter(_FORMAT.findall(text))
+    if (entry.msgctxt is None or "python-format" in entry.flags) and not renamed:
         # a template string: formatted with %, so every % is the source's own or '%%'
         wanted = Counter(m.group(0) for m in _PERCENT.finditer(source) if m.group(0) != "%%")
         found = Counter(m.group(0) for m in _PERCENT.finditer(text) if m.group(0) != "%%")

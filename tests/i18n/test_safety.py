@@ -83,7 +83,11 @@ CASES = {
         f'msgstr "Llame ahora al {RLO}{{emergency_number}}{PDF_} si tiene:"',
         "U+202E",
     ),
-    "format width": (ES_PHONE, 'msgstr "Teléfono: **%(phone)999999999s**"', "format:"),
+    "format width": (
+        ES_PHONE,
+        'msgstr "Teléfono: **%(phone)999999999s**"',
+        "named variables differ",
+    ),
     "format type": (ES_PHONE, 'msgstr "Teléfono: **%(phone)d**"', "format:"),
     "literal percent": (ES_PHONE, 'msgstr "Teléfono (100% gratis): **%(phone)s**"', "%%"),
     "variable dropped": (ES_PHONE, 'msgstr "Teléfono: **555**"', "named variables differ"),
