@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import jinja2
 
-from . import cache
+from . import cache, notices
 from .blocks import registry
 from .editions import template_names
 from .errors import InputError, Problem
@@ -254,4 +254,15 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     blocks = [b for el in root if el.tag not in STRUCTURE for b in parser.block(el, el.tag)]
     if parser.problems or furniture_parser.problems:
         raise InputError(parser.problems + furniture_parser.problems)
-    return Document(meta=meta, furniture=furniture, blocks=tuple(blocks))
+    document = Document(meta=meta, furniture=furniture, blocks=tuple(blocks))
+    root_dir = templates_dir.parent
+    left_out = notices.missing(
+        document,
+        notices.load_notices(templates_dir, root_dir),
+        draft=request.draft,
+        reviewed=handout.review_status == "clinically-reviewed",
+        gettext=request.translations.gettext,
+    )
+    if left_out:  # a brand's template override cannot drop what protects the patient
+        raise notices.refuse(left_out, brand.directory, root_dir)
+    return document
