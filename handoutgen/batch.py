@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__, cache
+from . import __version__, cache, review
 from .build import Outcome, Report, build_one
 from .errors import HandoutError
 from .i18n.catalog import SOURCE_LOCALE, catalog_files
@@ -26,6 +26,7 @@ class BatchOptions:
     out: Path
     jobs: int = 1
     allow_incomplete: bool = False
+    allow_overdue: bool = False
     force: bool = False
     shard: tuple[int, int] | None = None  # (index from 1, count)
     stamp: str | None = None  # recorded in the manifest if nothing fails (cache.inputs.stamp)
@@ -52,11 +53,12 @@ def _init_worker(root: str) -> None:
         _WORKER["project"] = Project(Path(root))  # not forked: load it here
 
 
-def _build_and_write(job: Job, out: str, allow_incomplete: bool, inputs: str) -> Outcome:
-    """Build one leaflet and write it (in a worker, or in the parent when --jobs 1)."""
+def _build_and_write(job: Job, out: str, allow: tuple[bool, bool], inputs: str) -> Outcome:
+    """Build one leaflet and write it (in a worker, or in the parent when --jobs 1);
+    ``allow``: (incomplete, overdue)."""
     project = _WORKER["project"]
     assert isinstance(project, Project)
-    rendered, outcome = build_one(project, job, allow_incomplete=allow_incomplete)
+    rendered, outcome = build_one(project, job, allow_incomplete=allow[0], allow_overdue=allow[1])
     if rendered is not None:
         try:
             write_atomic(Path(out) / job.relpath, rendered.pdf)
@@ -122,14 +124,28 @@ def run(
     }
     themes: dict[str, list[Path]] = {}
     skips = cache.enabled() and not options.force  # with caches off, everything is built
+    allow = (options.allow_incomplete, options.allow_overdue)
+    on = review.today()
+    overdue: dict[str, str] = {}  # topic -> whether past its review date today (an input)
     for job in jobs:
+        if job.topic not in overdue:
+            try:
+                handout = project.handout(job.topic)
+                overdue[job.topic] = str(review.state(job.topic, handout, on).overdue)
+            except HandoutError:
+                overdue[job.topic] = "unknown"  # reported when it is built
         if job.edition not in themes:
             try:
                 themes[job.edition] = project.theme_files(job.edition)
             except HandoutError:
                 themes[job.edition] = []
         inputs = prints.job(
-            {**job.values(), "allow_incomplete": str(options.allow_incomplete)},
+            {
+                **job.values(),
+                "allow_incomplete": str(options.allow_incomplete),
+                "allow_overdue": str(options.allow_overdue),
+                "overdue": overdue[job.topic],
+            },
             topic=project.handouts_dir / f"{job.topic}.yaml",
             catalogs=catalogs[job.locale],
             brand=project.brands_dir / job.brand,
@@ -147,6 +163,7 @@ def run(
                 tuple(old.get("warnings") or ()),  # type: ignore[arg-type]
                 old.get("reason"),
                 bool(old.get("draft")),
+                bool(old.get("overdue")),
                 inputs,  # type: ignore[arg-type]
                 old.get("size"),
             )  # type: ignore[arg-type]
@@ -201,7 +218,7 @@ def run(
             if _WORKER["project"] is not project:
                 _WORKER["project"] = project
             for job, inputs in todo:
-                record(_work(job, str(out), options.allow_incomplete, inputs))
+                record(_work(job, str(out), allow, inputs))
         else:
             _warm(project, [job for job, _ in todo])
             _WORKER["project"] = project  # forked workers inherit it, loaded once
@@ -297,9 +314,8 @@ def _run_pool(
         while queue or pending:
             while queue and len(pending) < options.jobs * 4:
                 job, inputs = queue.pop(0)
-                future = executor.submit(
-                    _work, job, str(options.out), options.allow_incomplete, inputs
-                )
+                allow = (options.allow_incomplete, options.allow_overdue)
+                future = executor.submit(_work, job, str(options.out), allow, inputs)
                 pending[future] = job
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

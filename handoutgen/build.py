@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from . import review
 from .errors import HandoutError, SelectionError
 from .i18n.catalog import DOMAIN
 from .leaflet import Job, Selection
@@ -33,6 +34,7 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     reason: str | None = None
     draft: bool = False  # built with --allow-incomplete: some strings in the source language
+    overdue: bool = False  # built with --allow-overdue past its review date: marked
     inputs: str | None = None  # fingerprint of everything the leaflet was made from
     size: int | None = None
 
@@ -46,6 +48,7 @@ class Outcome:
             "status": self.status,
             "warnings": list(self.warnings),
             "draft": self.draft,
+            "overdue": self.overdue,
             "inputs": self.inputs,
             "size": self.size,
         }
@@ -111,10 +114,16 @@ def origins_of(
 
 
 def build_one(
-    project: Project, job: Job, *, allow_incomplete: bool = False, tagged: bool = True
+    project: Project,
+    job: Job,
+    *,
+    allow_incomplete: bool = False,
+    allow_overdue: bool = False,
+    tagged: bool = True,
 ) -> tuple[Rendered | None, Outcome]:
     """Run load -> validate -> localize -> compose -> render for one leaflet (no file I/O out).
-    ``tagged`` writes the structure layer's marked content into the pages."""
+    A leaflet past its review date is refused unless ``allow_overdue`` (then marked on every
+    page). ``tagged`` writes the structure layer's marked content into the pages."""
     from .compose import ComposeRequest, compose  # the heavy stages load only when building
     from .layout.hyphenation import preload
     from .layout.scripts import LocaleRules
@@ -126,6 +135,13 @@ def build_one(
             raise SelectionError(f"{job.locale}: a leaflet is built in one language")
         (locale,) = job.locales
         handout = project.handout(job.topic)
+        overdue = review.state(job.topic, handout, review.today()).overdue
+        if overdue and not allow_overdue:
+            reason = (
+                f"review overdue since {handout.next_review.isoformat()}: not printed "
+                "(--allow-overdue prints it marked 'Review overdue' on every page)"
+            )
+            return None, Outcome(job, "failed", reason=reason)
         brand = project.brand(job.brand)
         theme = project.theme(job.brand, job.edition)
         dictionary = LocaleRules(theme, locale).hyphenation
@@ -133,7 +149,7 @@ def build_one(
             preload(dictionary, project.root)
         catalog = project.catalog(locale)
         localized = localize(handout, catalog, locale, region=brand.region)
-        request = ComposeRequest(localized, brand, job.edition, catalog)
+        request = ComposeRequest(localized, brand, job.edition, catalog, overdue=overdue)
         document = compose(request, templates_dir=project.templates_dir)
         # the safety gate: nothing a check refuses reaches paper, draft or not
         refused = catalog.refused(project.root)
@@ -150,7 +166,9 @@ def build_one(
             )
             return None, Outcome(job, "skipped", reason=reason)
         if missing:  # a draft: the missing strings in the source language, marked on every page
-            request = ComposeRequest(localized, brand, job.edition, catalog, draft=True)
+            request = ComposeRequest(
+                localized, brand, job.edition, catalog, draft=True, overdue=overdue
+            )
             document = compose(request, templates_dir=project.templates_dir)
         origins = origins_of(project, handout, catalog, brand)
         rendered = render(
@@ -169,4 +187,8 @@ def build_one(
     if missing:
         warnings += (f"draft: {len(missing)} string(s) printed in the source language",)
     digest = hashlib.sha256(rendered.pdf).hexdigest()
-    return rendered, Outcome(job, "built", rendered.pages, digest, warnings, draft=bool(missing))
+    if overdue:
+        warnings += (f"review overdue since {handout.next_review.isoformat()}: marked",)
+    return rendered, Outcome(
+        job, "built", rendered.pages, digest, warnings, draft=bool(missing), overdue=overdue
+    )

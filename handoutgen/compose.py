@@ -39,6 +39,7 @@ class ComposeRequest:
     edition: str
     translations: Translations
     draft: bool = False
+    overdue: bool = False  # past its review date, printed with --allow-overdue (marked)
 
 
 # the template's text after substitution repeats across leaflets (its wording, the brand's
@@ -189,6 +190,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         "translation_reviewer": loc.translation_reviewer,
         "edition": request.edition,
         "draft": request.draft,
+        "overdue": request.overdue,
         "page_token": "{page}",
         "pages_token": "{pages}",
         **gettext_callables(request.translations),
@@ -250,6 +252,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         footer_center=ftext("footer-center"),
         footer_right=ftext("footer-right"),
         draft_mark=ftext("draft-mark") if draft is not None else None,
+        overdue_mark=ftext("overdue-mark") if furn_el.find("overdue-mark") is not None else None,
     )
     blocks = [b for el in root if el.tag not in STRUCTURE for b in parser.block(el, el.tag)]
     if parser.problems or furniture_parser.problems:
@@ -259,8 +262,16 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
     left_out = notices.missing(
         document,
         notices.load_notices(templates_dir, root_dir),
-        draft=request.draft,
-        reviewed=handout.review_status == "clinically-reviewed",
+        conditions={
+            "always",
+            *(("draft",) if request.draft else ()),
+            *(("overdue",) if request.overdue else ()),
+            *(
+                ()
+                if handout.review_status == "clinically-reviewed"
+                else ("not-clinically-reviewed",)
+            ),
+        },
         gettext=request.translations.gettext,
     )
     if left_out:  # a brand's template override cannot drop what protects the patient

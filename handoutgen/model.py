@@ -233,6 +233,7 @@ class Furniture:
     footer_center: str
     footer_right: str
     draft_mark: str | None = None
+    overdue_mark: str | None = None  # "Review overdue", with --allow-overdue
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,11 @@ def missing(
     document: Document,
     notices: dict[str, dict[str, str]],
     *,
-    draft: bool,
-    reviewed: bool,
+    conditions: set[str],
     gettext: Any,
 ) -> list[str]:
-    """The names of the notices ``document`` should carry and does not."""
+    """The names of the notices ``document`` should carry and does not: those whose
+    ``when`` is among ``conditions`` (always, draft, overdue, not-clinically-reviewed)."""
     body = " ".join(
         _plain("".join(span.text for span in spans))
         for block in document.blocks
@@ -55,10 +55,7 @@ def missing(
     )
     out = []
     for name, notice in notices.items():
-        when = notice.get("when", "always")
-        due = when == "always" or (when == "draft" and draft)
-        due = due or (when == "not-clinically-reviewed" and not reviewed)
-        if not due:
+        if notice.get("when", "always") not in conditions:
             continue
         if "furniture" in notice:
             shown = getattr(document.furniture, notice["furniture"], None)

@@ -57,6 +57,7 @@ def missing_glyphs(document: Document, theme: Theme, origins: Origins | None = N
         ("footer", furn.footer_right),
         ("running_header", furn.running_header),
         ("draft_mark", furn.draft_mark or ""),
+        ("draft_mark", furn.overdue_mark or ""),
     ):
         style = theme.styles[style_name]
         add(text, style.family, style.weight)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the engine loads only when a command needs it: --help stays
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-COMMANDS = ("build", "manifest", "check", "i18n", "list")
+COMMANDS = ("build", "manifest", "check", "i18n", "list", "review")
 NO_CACHE_HELP = (
     "no caches, on disk or in memory, and ReportLab's own classes: every leaflet is built "
     "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1"
@@ -101,6 +101,11 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     if wanted == "i18n":
         _i18n_commands(i18n)
     command("list", help="show topics, locales, brands, editions and papers")
+    r = command("review", help="review dates and status of every topic and catalog")
+    if wanted == "review":
+        from .review import add_options
+
+        add_options(r)
     return p
 
 
@@ -115,6 +120,12 @@ def _build_options(b: argparse.ArgumentParser) -> None:
         "--allow-incomplete",
         action="store_true",
         help="build incomplete translations as marked drafts instead of skipping",
+    )
+    b.add_argument(
+        "--allow-overdue",
+        action="store_true",
+        help="build leaflets past their review date, marked 'Review overdue' on every page "
+        "(default: refused)",
     )
     b.add_argument(
         "--jobs",
@@ -185,6 +196,8 @@ def _identity(root: Path, args: argparse.Namespace) -> str | None:
 
 
 def _selection_key(args: argparse.Namespace) -> tuple[object, ...]:
+    from .. import review
+
     return (
         args.topics,
         _split(args.locales),
@@ -192,6 +205,8 @@ def _selection_key(args: argparse.Namespace) -> tuple[object, ...]:
         _split(args.editions),
         _split(args.papers),
         args.allow_incomplete,
+        args.allow_overdue,
+        review.today().isoformat(),  # a leaflet can fall overdue overnight
         str(args.out),
     )
 
@@ -247,6 +262,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
         force=args.force,
         allow_incomplete=args.allow_incomplete,
+        allow_overdue=args.allow_overdue,
         shard=args.shard,
         stamp=None if args.shard else _stamp(project.root, args),
         identity=None if args.shard else _identity(project.root, args),
@@ -268,8 +284,10 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 def _check(project: Project) -> int:
     from ..checks import check_project
+    from .review import print_warnings
 
     problems = check_project(project)
+    print_warnings(project)  # reviews falling due: warnings, not problems
     for problem in problems:
         print(problem, file=sys.stderr)
     n = len(project.topics())
@@ -331,6 +349,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(project)
         if args.command == "list":
             return _list(project)
+        if args.command == "review":
+            from .review import run as review_report
+
+            return review_report(project, args)
         if args.command == "i18n":
             from .i18n import run as i18n
 

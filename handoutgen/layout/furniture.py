@@ -78,9 +78,10 @@ def painter(furniture: Furniture, rules: LocaleRules, page_size: tuple[float, fl
             and center_x + parts[1] / 2 <= width - right - max(parts[0], parts[2]) - gap
         )
         line(center, center_x, y if fits else y - foot.leading, "centre", foot)
-        if furniture.draft_mark:
+        marks = " · ".join(m for m in (furniture.draft_mark, furniture.overdue_mark) if m)
+        if marks:  # a draft, a leaflet past its review date: above the footer of every page
             canv.setFillColor(color(draft.color))
-            line(furniture.draft_mark, left + frame_w / 2, y_rule + 3, "centre", draft)
+            line(marks, left + frame_w / 2, y_rule + 3, "centre", draft)
         if page > 1:  # slim running header, cut to the width of the page
             y_head = height - top - head.size
             canv.setFillColor(color(head.color))
