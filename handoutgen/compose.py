@@ -188,6 +188,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         "dates": loc.dates,
         "translated": loc.translated,
         "translation_reviewer": loc.translation_reviewer,
+        "translation_changed": loc.translation_changed,
         "edition": request.edition,
         "draft": request.draft,
         "overdue": request.overdue,

@@ -89,4 +89,5 @@ def localize(
         missing=tuple(catalog.missing[start:]),
         translated=not catalog.source,
         translation_reviewer=catalog.reviewer,
+        translation_changed=catalog.review_stale,
     )

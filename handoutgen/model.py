@@ -188,6 +188,7 @@ class LocalizedHandout:
     missing: tuple[str, ...] = ()  # msgctxts that fell back to the source language
     translated: bool = False  # False for the source language
     translation_reviewer: str | None = None  # from the catalog header X-Reviewed-By
+    translation_changed: bool = False  # reviewed once, changed since: the stamp no longer holds
 
 
 # --- composed document (what the templates produce, what the renderer draws) ----------------------

@@ -141,7 +141,15 @@ def test_a_recorded_reviewer_replaces_the_unchecked_notice(scratch: Project):
     catalog = po(scratch, "es")
     catalog.metadata["X-Reviewed-By"] = "Dra. Ana Ruiz, traductora médica"
     catalog.save()
-    rendered, outcome = build_one(scratch, Job("neuromyotonia", "es", "default", "standard", "a4"))
+    job = Job("neuromyotonia", "es", "default", "standard", "a4")
+    # a name alone records nothing the reviewer saw: not printed as checked
+    rendered, _ = build_one(Project(scratch.root), job)
+    assert rendered is not None
+    assert "Dra. Ana Ruiz" not in " ".join(texts(rendered.pdf))
+    from handoutgen.i18n.workflow import stamp_review
+
+    stamp_review(scratch.root, "es", "Dra. Ana Ruiz, traductora médica")
+    rendered, outcome = build_one(Project(scratch.root), job)
     assert rendered is not None, outcome.reason
     text = " ".join(texts(rendered.pdf))
     assert "Dra. Ana Ruiz, traductora médica" in text

@@ -165,6 +165,13 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
     stats = i18n.add_parser("stats", help="translated / fuzzy / untranslated, per locale and topic")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     i18n.add_parser("check", help="placeholders, inline syntax, numbers and sync with the sources")
+    stamp = i18n.add_parser(
+        "review",
+        help="record that a medical translator checked a catalog as it is now (the stamp "
+        "prints on its leaflets until a translation changes)",
+    )
+    stamp.add_argument("locale", help="BCP-47 tag, e.g. es")
+    stamp.add_argument("--by", required=True, help="the reviewer's name and role")
 
 
 def _shard(value: str) -> tuple[int, int]:

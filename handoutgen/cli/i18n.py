@@ -57,6 +57,12 @@ def run(project: Project, args: argparse.Namespace) -> int:
                 )
             if inherits:
                 print("inherited: empty in a regional catalog, printed from its parent's")
+    elif args.i18n == "review":
+        path, covered = workflow.stamp_review(root, args.locale, args.by)
+        print(
+            f"{path.relative_to(root)}: reviewed by {args.by.strip()} ({covered} entries); "
+            "the stamp prints until a translation changes"
+        )
     elif args.i18n == "check":
         problems = checks.check_catalogs(root)
         for problem in problems:

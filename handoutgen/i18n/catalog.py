@@ -21,10 +21,10 @@ from ..cache import memoized
 from ..cache.keys import engine_key, file_digest, key
 from ..cache.store import FOLDER, folder
 from ..errors import SelectionError
+from .stamps import REVIEWER_HEADER, reviewed
 
 SOURCE_LOCALE = "en"
 DOMAIN = "handouts"
-REVIEWER_HEADER = "X-Reviewed-By"
 
 
 def to_babel(tag: str) -> str:
@@ -69,6 +69,8 @@ class Catalog(_gettext.NullTranslations):
         self.paths = paths or []  # the PO file of each layer
         self.source = source
         self.reviewer = reviewer
+        # a review was recorded, but the translations changed since: not printed as checked
+        self.review_stale = bool(layers and getattr(layers[0], "review_stale", False))
         self.missing: list[str] = []
         self.unsafe: list[tuple[int, str]] = []  # (layer, key) of translations that fail a check
         # every lookup: (context, message, what it gave, index of the layer or -1 for the source)
@@ -161,6 +163,7 @@ class MoFile:
         # what the safety checks found (i18n.safety), set where the catalog is compiled
         self.unsafe: dict[str, tuple[int, list[str]]] = {}
         self.file_problems: list[tuple[int, str]] = []
+        self.review_stale = False
         self.headers = {}
         if self._entry_count and self._key_at(0) == b"":
             for line in self._value_at(0).decode("utf-8").splitlines():
@@ -268,26 +271,30 @@ def _compile(path: Path, digest: str) -> tuple[MoFile, str | None]:
     if not cache.enabled():
         text = path.read_text(encoding="utf-8")
         po = polib.pofile(text)
-        reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
-        return _checked(MoFile(po.to_binary()), *_safety(text, po)), reviewer
+        reviewer, stale = reviewed(po)
+        return _checked(MoFile(po.to_binary()), *_safety(text, po), stale), reviewer
     with contextlib.suppress(OSError, ValueError, struct.error):  # missing or unreadable
         with cached.open("rb") as fh:
             mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         compiled = MoFile(mapped)
         checked = compiled.headers.get(_SAFETY_HEADER.lower())
         if compiled.headers.get(_SOURCE_HEADER.lower()) == digest and checked:
-            reviewer = compiled.headers.get(REVIEWER_HEADER.lower(), "").strip() or None
             found = json.loads(checked)
+            stale = bool(found.get("review_stale"))
+            reviewer = None if stale else compiled.headers.get(REVIEWER_HEADER.lower(), "")
             unsafe = {k: (line, list(p)) for k, (line, p) in found["entries"].items()}
             problems = [(line, message) for line, message in found["file"]]
-            return _checked(compiled, unsafe, problems), reviewer
+            return _checked(compiled, unsafe, problems, stale), (reviewer or "").strip() or None
         mapped.close()
     text = path.read_text(encoding="utf-8")
     po = polib.pofile(text)
     unsafe, problems = _safety(text, po)
+    reviewer, stale = reviewed(po)
     po.metadata[_SOURCE_HEADER] = digest
     po.metadata[_SAFETY_HEADER] = json.dumps(
-        {"entries": unsafe, "file": problems}, ensure_ascii=True, sort_keys=True
+        {"entries": unsafe, "file": problems, "review_stale": stale},
+        ensure_ascii=True,
+        sort_keys=True,
     )
     data = po.to_binary()
     with contextlib.suppress(OSError):  # a read-only checkout still builds
@@ -297,8 +304,7 @@ def _compile(path: Path, digest: str) -> tuple[MoFile, str | None]:
         for old in cached.parent.glob(f"{ident}-*.mo"):  # earlier versions of this catalog
             if old != cached:
                 old.unlink(missing_ok=True)
-    reviewer = (po.metadata.get(REVIEWER_HEADER) or "").strip() or None
-    return _checked(MoFile(data), unsafe, problems), reviewer
+    return _checked(MoFile(data), unsafe, problems, stale), reviewer
 
 
 def _safety(
@@ -310,10 +316,14 @@ def _safety(
 
 
 def _checked(
-    mo: MoFile, unsafe: dict[str, tuple[int, list[str]]], problems: list[tuple[int, str]]
+    mo: MoFile,
+    unsafe: dict[str, tuple[int, list[str]]],
+    problems: list[tuple[int, str]],
+    stale: bool = False,
 ) -> MoFile:
     mo.unsafe = unsafe
     mo.file_problems = problems
+    mo.review_stale = stale
     return mo
 
 

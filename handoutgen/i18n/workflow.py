@@ -239,3 +239,22 @@ def compile_catalogs(root: Path) -> list[Path]:
         write_atomic(path, po.to_binary())
         written.append(path)
     return written
+
+
+def stamp_review(root: Path, tag: str, by: str) -> tuple[Path, int]:
+    """Record that ``by`` (name and role) checked the catalog of ``tag`` as it is now: the
+    reviewer and a digest of every translated entry. The stamp prints on leaflets only while
+    the translations are unchanged. Returns the file and the entries covered."""
+    from .stamps import REVIEW_DIGEST_HEADER, review_digest
+
+    path = po_path(root, to_babel(tag))
+    if not path.is_file():
+        raise SelectionError(f"no catalog for locale {tag!r} ({path.relative_to(root)})")
+    if not by.strip():
+        raise SelectionError("--by needs the reviewer's name and role")
+    po = load(path)
+    po.metadata[REVIEWER_HEADER] = by.strip()
+    po.metadata[REVIEW_DIGEST_HEADER] = review_digest(po)
+    _save(po, path)
+    covered = sum(1 for e in po if not e.obsolete and e.msgstr and "fuzzy" not in e.flags)
+    return path, covered
