@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, SelectionError
-from .load import load_yaml
-from .model import Handout
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # imported where used: a no-op rebuild asks only for today()
+    from .model import Handout
 
 FILE = "review.yaml"  # in templates/
 TODAY = "HANDOUTGEN_TODAY"
@@ -30,6 +32,8 @@ def today() -> dt.date:
 
 def warn_days(templates_dir: Path, root: Path) -> int:
     """How many days ahead a coming review is announced (policy data)."""
+    from .load import load_yaml
+
     src = load_yaml(templates_dir / FILE, root=root)
     data = src.data if isinstance(src.data, dict) else None
     value = data.get("warn_days") if data else None
