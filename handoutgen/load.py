@@ -54,49 +54,167 @@ _SCALARS = {
 }
 
 
-def plain_data(node: yaml.Node, path: JsonPath, out: Sourced) -> Any:
-    # a block scalar (> or |) starts at its indicator; its text starts on the next line
-    block = isinstance(node, yaml.ScalarNode) and node.style in (">", "|")
-    out.lines[path] = node.start_mark.line + (2 if block else 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in result:
-                out.problems.append(
-                    Problem(
-                        out.display,
-                        key_node.start_mark.line + 1,
-                        format_path((*path, key)),
-                        "duplicate key",
-                    )
+@dataclass(frozen=True)
+class Bounds:
+    """How far a YAML file may nest and how many values it may hold (``templates/limits.yaml``,
+    section ``yaml``)."""
+
+    max_depth: int
+    max_values: int
+
+    @classmethod
+    def of(cls, root: Path | None) -> Bounds:
+        from .limits import limit
+
+        return cls(limit(root, "yaml", "max_depth"), limit(root, "yaml", "max_values"))
+
+
+class _Refused(Exception):
+    """A file beyond its bounds: the one problem that says where."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class _Expansion:
+    """A composed node graph -> plain data, within bounds: every value counts, an alias as
+    everything it repeats (the composer keeps an alias as its anchor's node, so a repeated
+    node is an alias and its size is known from its first visit), and each level of nesting.
+    A file beyond them is refused at the first value over, before it is built."""
+
+    __slots__ = ("bounds", "left", "out", "sizes")
+
+    def __init__(self, out: Sourced, bounds: Bounds) -> None:
+        self.out, self.bounds = out, bounds
+        self.left = bounds.max_values
+        self.sizes: dict[int, int] = {}  # id of a mapping or list node -> values it holds
+
+    def refuse(self, path: JsonPath, line: int | None, message: str) -> _Refused:
+        return _Refused(Problem(self.out.display, line, format_path(path), message))
+
+    def value(self, node: yaml.Node, path: JsonPath) -> Any:
+        out = self.out
+        if len(path) > self.bounds.max_depth:
+            raise self.refuse(
+                path,
+                node.start_mark.line + 1,
+                f"nested more than {self.bounds.max_depth} levels deep (the limit is "
+                "yaml.max_depth in templates/limits.yaml)",
+            )
+        collection = not isinstance(node, yaml.ScalarNode)
+        if collection:
+            repeated = self.sizes.get(id(node))
+            if repeated is not None and repeated > self.left:
+                # the alias's own place: the key it is the value of, or the list it is in
+                line = out.lines.get(path) or out.lines.get(path[:-1])
+                raise self.refuse(
+                    path,
+                    line,
+                    f"more than {self.bounds.max_values} values once its aliases are expanded "
+                    "(an alias repeats everything its anchor holds; the limit is "
+                    "yaml.max_values in templates/limits.yaml)",
                 )
-                continue
-            out.lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = plain_data(value_node, (*path, key), out)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [plain_data(item, (*path, i), out) for i, item in enumerate(node.value)]
-    convert = _SCALARS.get(node.tag)
-    if convert is None or node.style:  # quoted scalars and dates stay strings
-        return node.value
+            before = self.left
+        self.left -= 1
+        if self.left < 0:
+            raise self.refuse(
+                path,
+                node.start_mark.line + 1,
+                f"more than {self.bounds.max_values} values (the limit is yaml.max_values "
+                "in templates/limits.yaml)",
+            )
+        # a block scalar (> or |) starts at its indicator; its text starts on the next line
+        block = not collection and node.style in (">", "|")
+        out.lines[path] = node.start_mark.line + (2 if block else 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                if key in result:
+                    out.problems.append(
+                        Problem(
+                            out.display,
+                            key_node.start_mark.line + 1,
+                            format_path((*path, key)),
+                            "duplicate key",
+                        )
+                    )
+                    continue
+                out.lines[(*path, key)] = key_node.start_mark.line + 1
+                result[key] = self.value(value_node, (*path, key))
+            self.sizes[id(node)] = before - self.left
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            items = [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+            self.sizes[id(node)] = before - self.left
+            return items
+        convert = _SCALARS.get(node.tag)
+        if convert is None or node.style:  # quoted scalars and dates stay strings
+            return node.value
+        try:
+            return convert(node.value)
+        except ValueError:
+            return node.value
+
+
+def plain_data(node: yaml.Node, path: JsonPath, out: Sourced, bounds: Bounds) -> Any:
+    """``node`` as plain data, each value's line in ``out.lines``; a file beyond ``bounds``
+    is a problem in ``out.problems`` and no data (None)."""
     try:
-        return convert(node.value)
-    except ValueError:
-        return node.value
+        return _Expansion(out, bounds).value(node, path)
+    except _Refused as refused:
+        out.problems.append(refused.problem)
+        return None
 
 
-def _compose(text: str) -> yaml.Node | None:
+def _compose(text: str, display: str, bounds: Bounds) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError:
-        # PyYAML's own parser decides and words the error: it names the offending character
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise _explained(text, display, bounds, exc) from None
+    except RecursionError:  # PyYAML's own composer (no libyaml) recurses at every level
+        raise _explained(text, display, bounds, None) from None
 
 
-def load_yaml(path: Path, *, root: Path | None = None, text: str | None = None) -> Sourced:
-    """Read ``path`` (or parse ``text``, already read from it); syntax errors and duplicate
-    keys become problems, never exceptions."""
+def _explained(
+    text: str, display: str, bounds: Bounds, error: yaml.MarkedYAMLError | None
+) -> _Refused:
+    """Why ``text`` does not compose, in PyYAML's words (its parser names the offending
+    character; libyaml's does not): its events are read one by one, without recursion and
+    without keeping them, so a file nested too deep is named at the line it goes too deep."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > bounds.max_depth:
+                    return _Refused(
+                        Problem(
+                            display,
+                            event.start_mark.line + 1,
+                            "",
+                            f"nested more than {bounds.max_depth} levels deep (the limit "
+                            "is yaml.max_depth in templates/limits.yaml)",
+                        )
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        error = exc
+    if error is None:  # not reached: composing only fails where parsing fails or too deep
+        return _Refused(Problem(display, None, "", "YAML syntax error"))
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else None
+    return _Refused(Problem(display, line, "", f"YAML syntax error: {error.problem}"))
+
+
+def load_yaml(
+    path: Path, *, root: Path | None = None, text: str | None = None, bounds: Bounds | None = None
+) -> Sourced:
+    """Read ``path`` (or parse ``text``, already read from it); syntax errors, duplicate keys
+    and a file beyond its bounds (nesting, values: ``templates/limits.yaml`` of ``root``)
+    become problems, never exceptions."""
     display = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
     out = Sourced(path=path, display=display, data=None)
     try:
@@ -105,15 +223,18 @@ def load_yaml(path: Path, *, root: Path | None = None, text: str | None = None) 
     except (OSError, UnicodeDecodeError) as exc:
         out.problems.append(Problem(display, None, "", f"cannot read file: {exc}"))
         return out
+    return parse_yaml(text, out, bounds or Bounds.of(root))
+
+
+def parse_yaml(text: str, out: Sourced, bounds: Bounds) -> Sourced:
+    """``text`` (the file ``out`` names) parsed into ``out``: its data, lines and problems."""
     try:
-        node = _compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        out.problems.append(Problem(display, line, "", f"YAML syntax error: {exc.problem}"))
+        node = _compose(text, out.display, bounds)
+    except _Refused as refused:
+        out.problems.append(refused.problem)
         return out
     if node is None:
-        out.problems.append(Problem(display, 1, "", "file is empty"))
+        out.problems.append(Problem(out.display, 1, "", "file is empty"))
         return out
-    out.data = plain_data(node, (), out)
+    out.data = plain_data(node, (), out, bounds)
     return out

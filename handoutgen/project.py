@@ -157,6 +157,7 @@ class Project:
         except (OSError, UnicodeDecodeError):  # reported, with the place, by the loader
             return validate_handout(load_yaml(path, root=self.root), self.handout_schema)
         from .cache.inputs import topic_images
+        from .limits import limits_file
 
         pictures = [(str(p), file_digest(p)) for p in topic_images(self.handouts_dir)]
         recipe = key(
@@ -165,6 +166,7 @@ class Project:
             str(self.root),
             file_digest(path),
             file_digest(self.handout_schema),
+            file_digest(limits_file(self.root)),  # the bounds it was loaded within
             pictures,  # a figure is checked when its topic is validated
             engine_key(),
         )
@@ -219,7 +221,12 @@ class Project:
             data, places = self._theme_layers(edition)
             places = {**places, **places_of(src, ("theme",))}
             try:
-                resolved = resolve_theme(deep_merge(data, theme), origin=src.display, places=places)
+                resolved = resolve_theme(
+                    deep_merge(data, theme),
+                    origin=src.display,
+                    places=places,
+                    fonts_dir=self.fonts_dir,
+                )
             except InputError as exc:
                 problems += exc.problems
             else:
@@ -258,7 +265,12 @@ class Project:
             }
             origin = f"templates/themes (edition {edition}, with brand {brand_id})"
             places = {**places, **brand_places}
-            theme = resolve_theme(deep_merge(data, brand.theme), origin=origin, places=places)
+            theme = resolve_theme(
+                deep_merge(data, brand.theme),
+                origin=origin,
+                places=places,
+                fonts_dir=self.fonts_dir,
+            )
             # too small or too faint to read: refused here, for every stage that asks
             unreadable = legibility.problems(
                 theme, edition, self.legibility_rules(), places, origin

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handoutgen.errors import Problem
+import pytest
+
+from handoutgen.errors import InputError, Problem
 from handoutgen.load import Sourced, format_path, load_yaml
+from handoutgen.project import Project
 
 from .conftest import ROOT
 
@@ -167,3 +170,99 @@ def test_format_path():
     assert format_path(("sections", 0, "blocks", 1, "type")) == "sections[0].blocks[1].type"
     assert format_path(("id",)) == "id"
     assert format_path(()) == ""
+
+
+def _bomb(levels: int, fanout: int = 10) -> str:
+    """The billion laughs: each anchor a list of ``fanout`` aliases of the one before."""
+    lines = ["a0: &a0 [" + ", ".join(["x"] * fanout) + "]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * fanout) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_at_the_alias_before_it_is_expanded(tmp_path):
+    import time
+    import tracemalloc
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_bomb(9), encoding="utf-8")  # a billion values once expanded
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        src = load_yaml(path, root=tmp_path)
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert src.data is None
+    [problem] = src.problems
+    # a4 holds 10 x 11,111 values: the 8th alias in it passes 100,000
+    assert (problem.line, problem.field) == (5, "a4[7]")
+    assert problem.message.startswith("more than 100000 values once its aliases are expanded")
+    assert elapsed < 1.0 and peak < 50_000_000  # refused in 0.03 s, under 20 MB traced
+
+
+def test_the_value_limit_comes_from_the_projects_limits_file(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "limits.yaml").write_text(
+        "yaml:\n  max_depth: 32\n  max_values: 1000\n", encoding="utf-8"
+    )
+    src = load_text(tmp_path, _bomb(5))  # 111,111 values: a second's work, unbounded
+    assert [(p.line, p.field) for p in src.problems] == [(3, "a2[7]")]
+    assert "more than 1000 values" in src.problems[0].message
+    # a file this size without aliases is refused at the value over the limit
+    src = load_text(tmp_path, "items:\n" + "".join(f"  - {i}\n" for i in range(1200)))
+    assert [str(p) for p in src.problems] == [
+        "doc.yaml:1000: items[998]: more than 1000 values (the limit is yaml.max_values in "
+        "templates/limits.yaml)"
+    ]
+
+
+def test_aliases_within_the_limit_still_load(tmp_path):
+    src = load_text(tmp_path, "a: &who {name: Ann, role: GP}\nb: [*who, *who]\n")
+    assert src.problems == []
+    assert src.data["b"] == [{"name": "Ann", "role": "GP"}] * 2
+
+
+def test_nesting_beyond_the_limit_is_refused_at_its_line(tmp_path):
+    deep = "".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "x\n"
+    src = load_text(tmp_path, "title: A\n" + deep)
+    assert src.data is None
+    [problem] = src.problems
+    assert problem.line == 35 and problem.field.endswith(".k31.k32")  # k32's value
+    assert "nested more than 32 levels deep" in problem.message
+
+
+def test_ten_thousand_levels_are_refused_not_a_recursion_error(tmp_path):
+    # libyaml gives up at 1000 levels and PyYAML's own composer recurses at every level:
+    # the refusal reads the file's events one by one
+    src = load_text(tmp_path, "a: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    assert [(p.line, p.message.split(" (")[0]) for p in src.problems] == [
+        (1, "nested more than 32 levels deep")
+    ]
+    block = "".join(" " * i + f"k{i}:\n" for i in range(2000)) + " " * 2000 + "x\n"
+    src = load_text(tmp_path, block)
+    assert [(p.line, p.message.split(" (")[0]) for p in src.problems] == [
+        (33, "nested more than 32 levels deep")
+    ]
+
+
+def test_deep_nesting_with_pyyaml_alone_is_refused_not_a_recursion_error(tmp_path):
+    import yaml
+
+    from handoutgen import load as load_module
+
+    slow_loader, load_module._Loader = load_module._Loader, yaml.SafeLoader
+    try:
+        src = load_text(tmp_path, "a: " + "[" * 3000 + "]" * 3000 + "\n")
+    finally:
+        load_module._Loader = slow_loader
+    assert [p.message.split(" (")[0] for p in src.problems] == ["nested more than 32 levels deep"]
+
+
+def test_a_topic_kept_in_the_cache_is_loaded_again_within_lowered_limits(scratch):
+    assert scratch.handout("neuromyotonia").id == "neuromyotonia"  # validated and kept
+    limits = scratch.templates_dir / "limits.yaml"
+    limits.write_text("yaml:\n  max_depth: 32\n  max_values: 100\n", encoding="utf-8")
+    with pytest.raises(InputError, match="more than 100 values"):
+        Project(scratch.root).handout("neuromyotonia")

@@ -19,7 +19,7 @@ from babel.messages.frontend import parse_mapping_cfg
 
 from ..errors import InputError, Problem
 from ..inline import placeholders
-from ..load import Sourced, plain_data
+from ..load import Bounds, Sourced, parse_yaml
 from ..strings import iter_strings
 from ..validate import validate_handout
 
@@ -47,22 +47,7 @@ def extract_handout(
     name = getattr(fileobj, "name", "handout.yaml")
     path = Path(name) if Path(name).is_absolute() else (root / name)
     text = fileobj.read().decode("utf-8")
-    src = Sourced(path=path, display=str(name), data=None)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputError(
-            [
-                Problem(
-                    str(name),
-                    mark.line + 1 if mark else None,
-                    "",
-                    f"YAML syntax error: {exc.problem}",
-                )
-            ]
-        ) from None
-    src.data = plain_data(node, (), src) if node is not None else None
+    src = parse_yaml(text, Sourced(path=path, display=str(name), data=None), Bounds.of(root))
     schema = Path(options.get("schema", root / "handouts" / "handout.schema.json"))
     handout = validate_handout(src, schema)
     notes = _placeholder_notes(root)
