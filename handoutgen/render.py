@@ -13,6 +13,7 @@ from typing import Any
 
 from . import blocks
 from .errors import RenderError
+from .inline import plain_text
 from .layout import furniture, page
 from .layout.builder import Builder
 from .layout.fonts import font_name, register_families
@@ -23,7 +24,7 @@ from .model import Document, Rendered
 from .pdf import metadata, tree
 from .pdf.canvas import LeafletCanvas
 from .pdf.structure import Tagged
-from .rl import conformance
+from .rl import conformance, tables
 from .rl import doc as rl_doc
 from .theme import Theme
 
@@ -67,17 +68,70 @@ def missing_glyphs(document: Document, theme: Theme, origins: Origins | None = N
     return gaps(document.meta.lang, texts, origins)
 
 
-def _place(flowable: Any) -> str:
-    """Where a flowable's block came from (its structure node's origin), for messages."""
+def _tagged(flowable: Any) -> Tagged | None:
+    """The first tagged flowable in ``flowable`` whose structure node knows where its block
+    came from."""
     seen = 0
     stack = [flowable]
     while stack and seen < 200:
         f = stack.pop(0)
         seen += 1
         if isinstance(f, Tagged) and f.node.origin:
-            return f.node.origin
+            return f
         stack.extend(getattr(f, "items", None) or ([f.inner] if isinstance(f, Tagged) else []))
-    return "a block"
+    return None
+
+
+def _text_origin(block: Any, origins: Origins | None) -> str | None:
+    """Where the text of a block the template wrote (the title band, the masthead) came from:
+    the topic's msgctxt and line, a translation's PO line, the brand's line. The block's
+    longest text first (the one most likely not to fit), each matched to the source that is
+    it (spaces collapsed, as the template's layout collapses them), else to the longest
+    source it holds."""
+    sources = {" ".join(source.split()): where for source, where in (origins or {}).items()}
+    sources.pop("", None)
+    texts = [" ".join(plain_text(spans).split()) for _, spans in blocks.texts(block)]
+    for text in sorted(texts, key=len, reverse=True):
+        held = [source for source in sources if source in text or text in source]
+        if text in sources or held:
+            where = sources.get(text) or sources[max(held, key=len)]
+            return f"{where() if callable(where) else where}: {text[:40]!r}"
+    return None
+
+
+def _place(flowable: Any, builder: Builder, origins: Origins | None) -> str:
+    """Where a flowable's block came from (its structure node's origin, and for a block the
+    template wrote, where its text came from), for messages."""
+    tagged = _tagged(flowable)
+    if tagged is None:
+        return "a block"
+    where = tagged.node.origin
+    block = builder.blocks.get(tagged.node)
+    if where.startswith("template ") and block is not None:
+        text = _text_origin(block, origins)
+        if text:
+            where += f", text from {text}"
+    return where
+
+
+def _too_tall(flowable: Any, builder: Builder, frame_height: float) -> str | None:
+    """Which row of a table is taller than a page's text frame, if one is: ``rows[i]`` of the
+    table block (a table split over pages keeps its last rows, under its repeated heading)."""
+    tagged = _tagged(flowable)
+    block = builder.blocks.get(tagged.node) if tagged is not None else None
+    body = getattr(block, "rows", None)
+    heights = tables.row_heights(tagged.inner) if tagged is not None else ()
+    if not heights or not isinstance(body, tuple):
+        return None
+    tallest = max(range(len(heights)), key=heights.__getitem__)
+    if heights[tallest] <= frame_height:
+        return None
+    size = f"{heights[tallest]:.0f} pt tall; a page's text frame is {frame_height:.0f} pt"
+    index = len(body) - len(heights) + tallest
+    if index < 0:  # the heading: its caption and header row, repeated on every page
+        return f"its heading (caption and header row) is {size}"
+    first = plain_text(body[index][0]) if body[index] else ""
+    return f"rows[{index}] ({first[:30]!r} ...) is {size}: shorten the row or split it"
 
 
 def render(
@@ -152,13 +206,14 @@ def render(
     try:
         rl_doc.build(doc, story, make_canvas)
     except rl_doc.Stalled as exc:
-        raise RenderError(
-            f"layout makes no progress on page {exc.page} at {_place(exc.flowable)}"
-        ) from None
+        where = _place(exc.flowable, builder, origins)
+        raise RenderError(f"layout makes no progress on page {exc.page} at {where}") from None
     except rl_doc.Unplaceable as exc:
+        where = _place(exc.flowable, builder, origins)
+        row = _too_tall(exc.flowable, builder, geometry.frame_height)
         raise RenderError(
-            f"{_place(exc.flowable)} does not fit on a page (page {exc.page}): it is taller "
-            "or wider than the text frame, even on a page of its own"
+            f"{where} does not fit on a page (page {exc.page}): "
+            + (row or "it is taller or wider than the text frame, even on a page of its own")
         ) from None
     canv = made[-1]
     return Rendered(

@@ -430,3 +430,60 @@ def test_a_block_that_cannot_be_placed_is_named_by_its_context_and_line(scratch:
         f"neuromyotonia/treatment/treatment-table (handouts/neuromyotonia.yaml:{line - 1})"
     ), outcome.reason
     assert "does not fit on a page" in outcome.reason and "Tagged" not in outcome.reason
+
+
+def _with_rows(scratch: Project, rows: str) -> None:
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    path.write_text(path.read_text().replace("        rows:\n", f"        rows:\n{rows}", 1))
+
+
+def _failed(scratch: Project, brand: str = "default") -> str:
+    job = Job("neuromyotonia", "en", brand, "standard", "a4")
+    rendered, outcome = build_one(Project(scratch.root), job)
+    assert rendered is None and outcome.status == "failed" and outcome.reason
+    assert "Tagged" not in outcome.reason and "0x" not in outcome.reason  # no object's repr
+    return outcome.reason
+
+
+def test_a_table_row_taller_than_a_page_is_named_by_its_index_and_text(scratch: Project):
+    tall = " ".join(["Plasma exchange takes harmful antibodies out of your blood."] * 150)
+    # 30 short rows first: the table splits, and the tall row is in the part that moves on
+    short = "".join(f"          - [Row {n}, short]\n" for n in range(30))
+    _with_rows(scratch, short + f"          - [Tall row, {tall}]\n")
+    reason = _failed(scratch)
+    assert reason.startswith("neuromyotonia/treatment/treatment-table (handouts/neuromyotonia")
+    assert re.search(
+        r"does not fit on a page \(page \d+\): rows\[30\] \('Tall row' \.\.\.\) is \d+ pt tall; "
+        r"a page's text frame is 680 pt: shorten the row or split it",
+        reason,
+    ), reason
+
+
+def test_a_table_heading_taller_than_a_page_is_named(scratch: Project):
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    word = "x" * 10_000
+    path.write_text(path.read_text().replace("          - Treatment\n", f"          - {word}\n"))
+    assert "its heading (caption and header row) is" in _failed(scratch)
+
+
+def test_a_ten_thousand_letter_word_in_the_title_names_the_topic_line(scratch: Project):
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    word = "x" * 10_000
+    path.write_text(path.read_text().replace("title: Neuromyotonia", f"title: {word}", 1))
+    reason = _failed(scratch)
+    assert reason.startswith(
+        "template default:leaflet.xml.j2, text from msgctxt 'neuromyotonia/title' "
+        "(neuromyotonia.yaml:4): 'xxxxxxxx"
+    ), reason
+    assert "does not fit on a page" in reason
+
+
+def test_a_ten_thousand_letter_word_in_a_brand_name_names_the_brand_line(scratch: Project):
+    path = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    word = "x" * 10_000
+    path.write_text(path.read_text().replace("name: Riverside", f"name: {word}", 1))
+    reason = _failed(scratch, "example-clinic")
+    assert reason.startswith(
+        "template example-clinic:leaflet.xml.j2, text from "
+        "templates/brands/example-clinic/brand.yaml:2 (name): 'xxxx"
+    ), reason

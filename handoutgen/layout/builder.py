@@ -48,13 +48,17 @@ class Builder:
         self.text = TextMaker(styles)
         self.root = Node("Document")
         self.level = 0  # of the last heading laid out, in the document's outline
+        self.blocks: dict[Node, DocBlock] = {}  # a block's own node -> the block (for messages)
 
     # --- structure ------------------------------------------------------------------------
 
     def node(self, role: str, parent: Node, block: DocBlock | None = None, **extra: Any) -> Node:
         """A structure element; ``block`` names where it came from (for messages)."""
         origin = block.origin if block is not None and block.origin else None
-        return Node(role, parent, origin=origin, **extra)
+        node = Node(role, parent, origin=origin, **extra)
+        if block is not None:
+            self.blocks[node] = block
+        return node
 
     def tagged(self, flowable: Flowable, node: Node) -> Tagged:
         return Tagged(flowable, node)

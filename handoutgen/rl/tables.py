@@ -60,3 +60,11 @@ def grid(
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), *font)]))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def row_heights(flowable: Flowable) -> tuple[float, ...]:
+    """The heights of a table's rows as its last wrap measured them (none for another
+    flowable, or a table not yet wrapped)."""
+    if not isinstance(flowable, RLTable):
+        return ()
+    return tuple(getattr(flowable, "_rowHeights", None) or ())
