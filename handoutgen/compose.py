@@ -21,7 +21,13 @@ from .errors import InputError, Problem
 from .inline import InlineError, literal, parse_inline, plain_text
 from .localize import locale_chain
 from .model import Brand, DocBlock, DocMeta, Document, Furniture, Inline, in_language
-from .templating import Translations, environment, gettext_callables, new_run
+from .templating import (
+    TemplateTextError,
+    Translations,
+    environment,
+    gettext_callables,
+    new_run,
+)
 
 MAIN_TEMPLATE = "leaflet.xml.j2"
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n]+")
@@ -203,7 +209,8 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         xml = template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = _shown(exc.filename, roots) or exc.name or origin
-        message = f"template syntax error (brand {brand.id}): {exc.message}"
+        what = "text" if isinstance(exc, TemplateTextError) else "syntax error"
+        message = f"template {what} (brand {brand.id}): {exc.message}"
         raise InputError([Problem(where, exc.lineno, "", message)]) from None
     except jinja2.TemplateError as exc:
         file, line = _template_place(exc)

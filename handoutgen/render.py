@@ -8,6 +8,8 @@ the structure layer (``handoutgen.pdf``) on ReportLab (reached through ``handout
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from .inline import plain_text
 from .layout import furniture, page
 from .layout.builder import Builder
 from .layout.fonts import font_name, register_families
-from .layout.glyphs import Gap, Origins, gaps
+from .layout.glyphs import Gap, Origins, describe, gaps
 from .layout.scripts import LocaleRules
 from .layout.styles import styles_for
 from .model import Document, Rendered
@@ -26,6 +28,7 @@ from .pdf.canvas import LeafletCanvas
 from .pdf.structure import Tagged
 from .rl import conformance, tables
 from .rl import doc as rl_doc
+from .textrules import BIDI_CONTROLS
 from .theme import Theme
 
 PRODUCER = "handoutgen"
@@ -33,6 +36,43 @@ PRODUCER = "handoutgen"
 
 def rules_of(document: Document, theme: Theme) -> LocaleRules:
     return LocaleRules(theme, document.meta.lang, document.meta.direction)
+
+
+# what no line can carry: controls (but tab and line feed), lone surrogates, and the bidi
+# embeddings, overrides and isolates (they reorder a line; python-bidi cannot lay an isolate
+# out at all). Content, brand and translations are refused before (validation, the safety
+# gate), template text when it is read: this is the last guard, before anything is drawn.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]"
+)
+
+
+def _printed_texts(document: Document) -> Iterator[str]:
+    """Every text of ``document``: its metadata, blocks and page furniture."""
+    meta = document.meta
+    yield from (meta.title, meta.author, meta.subject, *meta.keywords)
+    for block in document.blocks:
+        for _, spans in blocks.texts(block):
+            yield from (span.text for span in spans)
+    furn = document.furniture
+    yield from (furn.footer_left, furn.footer_center, furn.footer_right, furn.running_header)
+    yield from (furn.draft_mark or "", furn.overdue_mark or "")
+
+
+def unprintable(document: Document, origins: Origins | None = None) -> list[str]:
+    """Every character of ``document`` that no line can carry (``_UNPRINTABLE``), once each,
+    with where the text holding it came from."""
+    found: dict[str, str] = {}
+    for text in _printed_texts(document):
+        for match in _UNPRINTABLE.finditer(text):
+            found.setdefault(match.group(), text)
+    out = []
+    for ch, text in sorted(found.items()):
+        holding = [where for source, where in (origins or {}).items() if ch in source]
+        where = holding[0] if holding else "template or brand text"
+        where = where() if callable(where) else where
+        out.append(f"{describe(ch)} cannot be printed, from {where}: {text[:50]!r}")
+    return out
 
 
 def missing_glyphs(document: Document, theme: Theme, origins: Origins | None = None) -> list[Gap]:
@@ -148,6 +188,12 @@ def render(
     and names the block that cannot be laid out. ``tagged`` (the default) writes a tagged
     PDF/UA-1 and PDF/A-2a file: marked content, structure tree, XMP and output intent;
     untagged, the pages look the same."""
+    refused = unprintable(document, origins)
+    if refused:
+        raise RenderError(
+            f"unprintable characters: {len(refused)} control, surrogate or bidi control "
+            "character(s)\n" + "\n".join(refused)
+        )
     rules = rules_of(document, theme)
     register_families(rules.families(), fonts_dir)
     missing = missing_glyphs(document, theme, origins)

@@ -29,14 +29,35 @@ def new_run() -> None:
     _checked[0] += 1
 
 
+class TemplateTextError(jinja2.TemplateSyntaxError):
+    """A template's own text holds a character that hides or reorders what it prints."""
+
+
+def _refuse_hidden(source: str, name: str, filename: str) -> None:
+    """TemplateTextError at the first line of ``source`` holding a character the text rules
+    refuse (controls, bidi embeddings and isolates, invisible characters): a template's text
+    prints as written, so it answers to the rules content does."""
+    from .textrules import hidden_characters
+
+    for number, line in enumerate(source.split("\n"), 1):
+        line = line.removesuffix("\r").replace("\t", " ")
+        if line.isprintable():  # almost every line: no need to look at each character
+            continue
+        found = hidden_characters(line)
+        if found:
+            raise TemplateTextError(found[0], number, name, filename)
+
+
 class _Loader(jinja2.FileSystemLoader):
     """Jinja's file loader, with a template up to date while its bytes are the same (Jinja's
-    own check compares modification times, which ``touch -r`` or ``cp -p`` restore)."""
+    own check compares modification times, which ``touch -r`` or ``cp -p`` restore), and its
+    text held to the rules of printed text."""
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, _ = super().get_source(environment, template)
+        _refuse_hidden(source, template, filename)
         digest = file_digest(filename)
         seen = [_checked[0], True]
 

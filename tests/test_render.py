@@ -487,3 +487,38 @@ def test_a_ten_thousand_letter_word_in_a_brand_name_names_the_brand_line(scratch
         "template example-clinic:leaflet.xml.j2, text from "
         "templates/brands/example-clinic/brand.yaml:2 (name): 'xxxx"
     ), reason
+
+
+@pytest.mark.parametrize("char", ["\u2066", "\u202e", "\x1b", "\x85", "\udcff"])
+def test_a_character_no_line_can_carry_is_refused_before_layout_with_its_origin(
+    project: Project, char: str
+):
+    # content, brands and translations are refused before; this is the last guard (an LRI
+    # reached python-bidi as "AssertionError: LRI not allowed here")
+    from dataclasses import replace
+
+    from handoutgen.blocks.paragraph import DocPara
+    from handoutgen.compose import ComposeRequest, compose
+    from handoutgen.errors import RenderError
+    from handoutgen.localize import localize
+    from handoutgen.model import Span
+    from handoutgen.render import render
+
+    handout, catalog = project.handout("neuromyotonia"), project.catalog("ar")
+    brand = project.brand("default")
+    request = ComposeRequest(localize(handout, catalog, "ar"), brand, "standard", catalog)
+    document = compose(request, templates_dir=project.templates_dir)
+    n, para = next((n, b) for n, b in enumerate(document.blocks) if isinstance(b, DocPara))
+    text = f"{para.text[0].text[:10]}{char}{para.text[0].text[10:]}"
+    changed = (*document.blocks[:n], replace(para, text=(Span(text),)), *document.blocks[n + 1 :])
+    origins = {text: "msgctxt 'x/y/z' (handouts.po:7)"}
+    with pytest.raises(RenderError) as caught:
+        render(
+            replace(document, blocks=changed),
+            project.theme("default", "standard"),
+            paper="a4",
+            fonts_dir=project.fonts_dir,
+            origins=origins,
+        )
+    assert f"U+{ord(char):04X}" in str(caught.value)
+    assert "cannot be printed, from msgctxt 'x/y/z' (handouts.po:7)" in str(caught.value)

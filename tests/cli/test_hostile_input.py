@@ -3,6 +3,7 @@ traceback, in ``build``, ``check``, ``list`` and ``i18n``."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -45,3 +46,27 @@ def test_ten_thousand_levels_in_a_brand_are_refused_by_list_and_check(scratch: P
     assert code == 1
     assert "templates/brands/example-clinic/brand.yaml:" in err
     assert "nested more than 32 levels deep" in err
+
+
+def test_an_isolate_in_a_brands_template_is_refused_at_its_line(
+    scratch: Project, tmp_path: Path, capsys
+):
+    # it reached python-bidi as "internal error: AssertionError: LRI not allowed here"
+    folder = scratch.brands_dir / "example-clinic" / "standard"
+    folder.mkdir()
+    (folder / "disclaimer.xml.j2").write_text(
+        '<p class="small">Ask us.</p>\n<p class="small">Call \u2066us now\u2069.</p>\n',
+        encoding="utf-8",
+    )
+    place = (
+        "templates/brands/example-clinic/standard/disclaimer.xml.j2:2: template text (brand "
+        "example-clinic): U+2066 LEFT-TO-RIGHT ISOLATE"
+    )
+    root = ["--root", str(scratch.root)]
+    code, err = _fails_cleanly(capsys, [*root, "check"])
+    assert code == 1 and place in err
+    out = tmp_path / "out"
+    argv = [*root, "build", "--locale", "ar", "--brand", "example-clinic", "--out", str(out)]
+    assert main(argv) == 1
+    [entry] = json.loads((out / "manifest.json").read_text())["leaflets"]
+    assert entry["status"] == "failed" and entry["reason"].startswith(place)
