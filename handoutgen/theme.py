@@ -164,9 +164,32 @@ def load_theme_layers(
     return data, places
 
 
-def resolve_theme(data: dict[str, Any], *, origin: str, places: Places | None = None) -> Theme:
+def font_file_problems(fonts: dict[str, Any], fonts_dir: Path) -> list[tuple[str, str]]:
+    """(field, why) for every font file a theme names that is not a regular file inside
+    ``fonts_dir`` (no absolute path, no ``..`` or link out of it) within the size limit of
+    ``templates/limits.yaml``. Only names and file status are read, never a file's bytes."""
+    from . import limits, paths
+
+    max_bytes = limits.limit(fonts_dir.parent, "fonts", "max_bytes")
+    found = []
+    for family, faces in fonts.items():
+        for weight, name in faces.items() if isinstance(faces, dict) else ():
+            _, why = paths.inside(fonts_dir, name, what="font", max_bytes=max_bytes)
+            if why:
+                found.append((f"fonts.{family}.{weight}", why))
+    return found
+
+
+def resolve_theme(
+    data: dict[str, Any],
+    *,
+    origin: str,
+    places: Places | None = None,
+    fonts_dir: Path | None = None,
+) -> Theme:
     """Check a merged theme mapping and turn it into a Theme. A problem names the file and
-    line that set the value (``places``), else ``origin``."""
+    line that set the value (``places``), else ``origin``. With ``fonts_dir``, every font file
+    must be a regular file in it (``font_file_problems``)."""
     problems: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
@@ -199,6 +222,8 @@ def resolve_theme(data: dict[str, Any], *, origin: str, places: Places | None = 
     for family, faces in fonts.items():
         if not isinstance(faces, dict) or "regular" not in faces:
             bad(f"fonts.{family}", "needs at least a 'regular' TrueType file")
+    for field_name, message in font_file_problems(fonts, fonts_dir) if fonts_dir else ():
+        bad(field_name, message)
     papers = {}
     for name, size in data["papers"].items():
         try:

@@ -327,3 +327,104 @@ def test_a_bad_value_in_a_theme_file_is_named_at_that_file_not_at_a_brand(tmp_pa
     assert [str(p) for p in exc.value.problems] == [
         f"templates/themes/default.yaml:{line}: colors.table_grid: '#8c9aa' is not a #rrggbb colour"
     ]
+
+
+# --- font files: confined to fonts/, regular, bounded; named at the line that sets them ---------
+
+
+def _brand_font(project: Project, name: str) -> int:
+    """The example clinic's brand.yaml setting its regular sans face to ``name``: its line."""
+    brand = project.brands_dir / "example-clinic" / "brand.yaml"
+    text = brand.read_text().replace(
+        "theme:\n", f"theme:\n  fonts:\n    sans: {{regular: '{name}'}}\n"
+    )
+    brand.write_text(text)
+    return text.splitlines().index("    sans: {regular: '" + name + "'}") + 1
+
+
+def _fonts_that_must_be_refused(fonts: Path, tmp_path: Path) -> dict[str, str]:
+    """name -> what the message says: each made in ``fonts`` (or outside it)."""
+    import os
+
+    secret = tmp_path / "secret.ttf"
+    secret.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    os.symlink(secret, fonts / "outside-link.ttf")
+    os.symlink("/dev/zero", fonts / "zero.ttf")
+    os.mkfifo(fonts / "fifo.ttf")
+    (fonts / "folder.ttf").mkdir()
+    os.symlink(fonts / "nowhere.ttf", fonts / "dangling.ttf")
+    return {
+        str(secret): "must be a file name relative to fonts/",
+        "../secret.ttf": "is outside fonts/",
+        "outside-link.ttf": "is outside fonts/",
+        "zero.ttf": "is outside fonts/",
+        "fifo.ttf": "is not a regular file",
+        "folder.ttf": "is not a regular file",
+        "dangling.ttf": "not found",
+    }
+
+
+def test_a_font_file_outside_fonts_or_not_a_regular_file_is_refused_at_the_brand_line(tmp_path):
+    from .conftest import copy_project
+
+    project: Project = copy_project(tmp_path / "p")
+    cases = _fonts_that_must_be_refused(project.fonts_dir, tmp_path / "p")
+    original = (project.brands_dir / "example-clinic" / "brand.yaml").read_text()
+    for name, says in cases.items():
+        (project.brands_dir / "example-clinic" / "brand.yaml").write_text(original)
+        line = _brand_font(project, name)
+        with pytest.raises(InputError) as exc:
+            Project(project.root).brand("example-clinic")  # nothing is opened, so none hangs
+        [problem] = exc.value.problems
+        assert (problem.path, problem.line, problem.field) == (
+            "templates/brands/example-clinic/brand.yaml",
+            line,
+            "theme.fonts.sans.regular",
+        ), name
+        assert says in problem.message and "root:" not in problem.message, name
+
+
+def test_a_font_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    from .conftest import copy_project
+
+    project: Project = copy_project(tmp_path / "p")
+    limits = project.templates_dir / "limits.yaml"
+    limits.write_text(limits.read_text().replace("max_bytes: 33554432", "max_bytes: 600000"))
+    (project.fonts_dir / "Big.ttf").write_bytes(bytes(700_000))  # would not parse either
+    line = _brand_font(project, "Big.ttf")
+    with pytest.raises(InputError) as exc:
+        Project(project.root).brand("example-clinic")
+    assert [f"{p.line}: {p.message}" for p in exc.value.problems] == [
+        f"{line}: font file 'Big.ttf' is 700000 bytes, over the limit of 600000 "
+        "(templates/limits.yaml)"
+    ]
+
+
+def test_a_theme_files_own_font_outside_fonts_is_named_at_that_file(tmp_path):
+    from .conftest import copy_project
+
+    project: Project = copy_project(tmp_path / "p")
+    theme_file = project.themes_dir / "default.yaml"
+    text = theme_file.read_text().replace(
+        "regular: NotoSans-Regular.ttf", "regular: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    )
+    theme_file.write_text(text)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "DejaVuSans" in t)
+    with pytest.raises(InputError) as exc:
+        Project(project.root).theme("default", "standard")
+    assert [str(p) for p in exc.value.problems] == [
+        f"templates/themes/default.yaml:{line}: fonts.sans.regular: font file "
+        "'/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' must be a file name relative to fonts/"
+    ]
+
+
+def test_a_link_inside_fonts_to_a_font_inside_fonts_is_used(tmp_path):
+    import os
+
+    from .conftest import copy_project
+
+    project: Project = copy_project(tmp_path / "p")
+    os.symlink("NotoSans-Bold.ttf", project.fonts_dir / "Brand.ttf")
+    _brand_font(project, "Brand.ttf")
+    theme = Project(project.root).theme("example-clinic", "standard")
+    assert theme.fonts["sans"]["regular"] == "Brand.ttf"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..rl import fonts as rl_fonts
+from ..theme import font_file_problems
 
 WEIGHTS = ("regular", "bold", "italic", "bold_italic")
 _registered: dict[str, Path] = {}  # font name -> the file it stands for now
@@ -23,8 +24,10 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
 
     A file that several names of one theme stand for is one font (a PDF cannot hold two fonts
     of one face), named by the first of those names in sorted order, so that too depends on
-    the theme alone. Raises InputError naming every face that cannot be used."""
+    the theme alone. Raises InputError naming every face that cannot be used; a file that is
+    not a regular file inside ``fonts_dir`` within the size limit is never opened."""
     problems: list[Problem] = []
+    unusable = dict(font_file_problems(families, fonts_dir))  # field -> why (never opened)
     names_of: dict[Path, list[str]] = {}
     for family, faces in families.items():
         for weight, file_name in faces.items():
@@ -35,22 +38,26 @@ def register_families(families: dict[str, dict[str, str]], fonts_dir: Path) -> N
             name = font_name(family, weight)
             path = _file(fonts_dir, file_name)
             where = f"fonts.{family}.{weight}"
+            shown = f"{fonts_dir.name}/{file_name}"
             if weight not in WEIGHTS:
                 message = f"unknown face (expected one of {', '.join(WEIGHTS)})"
                 problems.append(Problem("theme", None, where, message))
                 continue
+            if where in unusable:
+                problems.append(Problem("theme", None, where, unusable[where]))
+                continue
             try:
                 font = rl_fonts.load(min(names_of[path]), str(path))
             except rl_fonts.FontError as exc:
-                message = f"cannot load TrueType font: {exc}"
-                problems.append(Problem(str(path), None, where, message))
+                message = f"cannot load TrueType font: {rl_fonts.reason(exc)}"
+                problems.append(Problem(shown, None, where, message))
                 continue
             face = rl_fonts.face_name(font)
             other = files_of.setdefault(face, path)
             if other != path:
                 problems.append(
                     Problem(
-                        str(path),
+                        shown,
                         None,
                         where,
                         f"{path.name} and {other.name} are both the font {face!r}: a PDF can "

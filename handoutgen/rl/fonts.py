@@ -17,6 +17,23 @@ from . import fast
 
 FontError = (OSError, TTFError)  # what loading a broken or missing file raises
 
+
+_REASONS = (  # words in ReportLab's message -> what to say instead
+    ("postscript outlines", "PostScript (CFF) outlines are not supported: use a TrueType file"),
+    ("does not allow", "the font does not allow embedding"),
+    ("checksum", "its checksums do not match (a damaged file)"),
+)
+
+
+def reason(exc: BaseException) -> str:
+    """Why a font file could not be loaded, in words that quote nothing of it (ReportLab's
+    messages carry the file's first bytes, its path or its table checksums)."""
+    if isinstance(exc, OSError):
+        return exc.strerror or "cannot be read"
+    text = str(exc).lower()
+    return next((says for words, says in _REASONS if words in text), "not a TrueType font file")
+
+
 _FILLER = "\ufffe"  # a noncharacter: stands for the codes a document has not assigned yet
 
 

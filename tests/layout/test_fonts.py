@@ -98,3 +98,73 @@ def test_a_family_without_italic_maps_bold_text_to_its_bold_face(project, tmp_pa
     assert tt2ps(family, 1, italic) == "oddfam-bold"  # what <b> on body text asks for
     assert ps2tt("oddfam-bold")[1:] == (1, 0)
     assert tt2ps(family, 1, 1) == "oddfam-bold_italic"
+
+
+def test_a_font_that_will_not_load_is_named_without_quoting_its_bytes(scratch):
+    import pytest
+
+    from handoutgen.errors import InputError
+    from handoutgen.layout.fonts import register_families
+
+    (scratch.fonts_dir / "Junk.ttf").write_bytes(b"root:x:0:0:root:/root:/bin/bash\n" * 40)
+    with pytest.raises(InputError) as caught:
+        register_families({"sans": {"regular": "Junk.ttf"}}, scratch.fonts_dir)
+    assert [str(p) for p in caught.value.problems] == [
+        "fonts/Junk.ttf: fonts.sans.regular: cannot load TrueType font: not a TrueType font file"
+    ]
+
+
+def test_registering_never_opens_a_font_outside_fonts_or_a_special_file(scratch):
+    """The last line of defence, for a theme that did not come through Project.theme."""
+    import os
+    import signal
+
+    import pytest
+
+    from handoutgen.errors import InputError
+    from handoutgen.layout.fonts import register_families
+
+    os.mkfifo(scratch.fonts_dir / "fifo.ttf")  # opening it would wait for a writer forever
+    families = {"sans": {"regular": "/etc/passwd", "bold": "fifo.ttf", "italic": "../x.ttf"}}
+
+    class Waited(Exception):  # not an OSError: nothing on the way may swallow it
+        pass
+
+    def waited(*_: object) -> None:
+        raise Waited("a FIFO in fonts/ was opened")
+
+    before = signal.signal(signal.SIGALRM, waited)
+    signal.alarm(20)
+    try:
+        with pytest.raises(InputError) as caught:
+            register_families(families, scratch.fonts_dir)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert sorted(p.message.split("' ", 1)[1] for p in caught.value.problems) == [
+        "is not a regular file",
+        "is outside fonts/: the font must be a file in fonts/",
+        "must be a file name relative to fonts/",
+    ]
+
+
+def test_a_build_with_a_font_outside_fonts_fails_at_the_brand_line_without_a_traceback(
+    scratch, tmp_path, capsys
+):
+    from handoutgen.cli import main
+
+    brand = scratch.brands_dir / "example-clinic" / "brand.yaml"
+    text = brand.read_text().replace(
+        "theme:\n", "theme:\n  fonts: {sans: {regular: /etc/passwd}}\n"
+    )
+    brand.write_text(text)
+    line = text.splitlines().index("  fonts: {sans: {regular: /etc/passwd}}") + 1
+    argv = ["--root", str(scratch.root), "build", "neuromyotonia", "--brand", "example-clinic"]
+    code = main([*argv, "--jobs", "1", "--out", str(tmp_path / "out")])
+    out = capsys.readouterr()
+    assert code == 1
+    assert (
+        f"templates/brands/example-clinic/brand.yaml:{line}: theme.fonts.sans.regular: font file "
+        "'/etc/passwd' must be a file name relative to fonts/" in out.out + out.err
+    )
+    assert "Traceback" not in out.out + out.err and "root:" not in out.out + out.err
