@@ -23,6 +23,7 @@ from .i18n.catalog import (
 from .leaflet import STANDARD_EDITION
 from .load import Sourced, load_yaml
 from .model import Brand, Handout
+from .textrules import hidden_characters
 from .theme import (
     Places,
     Theme,
@@ -203,6 +204,11 @@ class Project:
                 brand = validate_brand(src, self.brand_schema, papers=set(self.papers()))
             except InputError as exc:
                 problems += exc.problems
+            # the folder's name is the brand's id, in output paths, the manifest and messages
+            problems += [
+                src.problem((), f"the brand folder's name {brand_id!r} holds {m}")
+                for m in hidden_characters(brand_id)
+            ]
             theme = src.data.get("theme") if isinstance(src.data, dict) else None
             if isinstance(theme, dict):  # typos and wrong types in the overrides, all at once
                 base = self.theme_data(STANDARD_EDITION)

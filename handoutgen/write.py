@@ -120,7 +120,9 @@ def write_manifest(
     if stamp:  # the inputs of a run in which nothing failed (see cache.inputs.stamp)
         body["stamp"] = stamp
     path = out_dir / name
-    write_atomic(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    # a name that is not UTF-8 (a folder's bytes, as a lone surrogate) as its JSON escape
+    text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode("utf-8", "backslashreplace"))
     return path
 
 

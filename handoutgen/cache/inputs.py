@@ -164,4 +164,6 @@ def identity(root: Path, selection: Any) -> str | None:
                     f"{st.st_mtime_ns}:{st.st_ctime_ns}"
                 )
     rows.append(repr(engine()))
-    return sha256("\n".join(rows).encode("utf-8")).hexdigest()
+    return sha256(
+        "\n".join(rows).encode("utf-8", "surrogateescape")
+    ).hexdigest()  # file names as bytes

@@ -110,11 +110,19 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 
 def _build_options(b: argparse.ArgumentParser) -> None:
-    b.add_argument("topics", nargs="*", help="topic ids (default: all)")
-    b.add_argument("--locale", action="append", dest="locales", metavar="TAG")
-    b.add_argument("--brand", action="append", dest="brands", metavar="ID")
-    b.add_argument("--paper", action="append", dest="papers", metavar="NAME")
-    b.add_argument("--edition", action="append", dest="editions", metavar="NAME")
+    from .selection import nonempty  # '' (an unset variable) is a usage error, never "all"
+
+    b.add_argument("topics", nargs="*", type=nonempty("topic"), help="topic ids (default: all)")
+    b.add_argument(
+        "--locale", action="append", dest="locales", metavar="TAG", type=nonempty("locale")
+    )
+    b.add_argument("--brand", action="append", dest="brands", metavar="ID", type=nonempty("brand"))
+    b.add_argument(
+        "--paper", action="append", dest="papers", metavar="NAME", type=nonempty("paper")
+    )
+    b.add_argument(
+        "--edition", action="append", dest="editions", metavar="NAME", type=nonempty("edition")
+    )
     b.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     b.add_argument(
         "--allow-incomplete",
@@ -150,10 +158,14 @@ def _build_options(b: argparse.ArgumentParser) -> None:
 
 
 def _i18n_commands(parser: argparse.ArgumentParser) -> None:
+    from .selection import nonempty
+
     i18n = parser.add_subparsers(dest="i18n", required=True)
     i18n.add_parser("extract", help="write locales/handouts.pot from the content and templates")
     init = i18n.add_parser("init", help="start a catalog for a new locale")
-    init.add_argument("locale", help="BCP-47 tag, e.g. es, pt-BR")
+    init.add_argument(
+        "locale", type=nonempty("locale", glob=False), help="BCP-47 tag, e.g. es, pt-BR"
+    )
     i18n.add_parser(
         "update",
         help="re-extract and merge into every catalog (changed strings "
@@ -170,7 +182,7 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
         help="record that a medical translator checked a catalog as it is now (the stamp "
         "prints on its leaflets until a translation changes)",
     )
-    stamp.add_argument("locale", help="BCP-47 tag, e.g. es")
+    stamp.add_argument("locale", type=nonempty("locale", glob=False), help="BCP-47 tag, e.g. es")
     stamp.add_argument("--by", required=True, help="the reviewer's name and role")
 
 
@@ -263,6 +275,11 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     )
     if args.out.exists() and not args.out.is_dir():
         raise SelectionError(f"--out {args.out} is a file, not a folder")
+    from .selection import check_tags
+
+    why = check_tags(project.root, selection.locales)
+    if why:
+        raise SelectionError(why)
     jobs = expand(project, selection)
     options = BatchOptions(
         out=args.out,
@@ -329,6 +346,22 @@ def _list(project: Project) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` names; everything it prints goes through streams that show
+    data's control characters escaped (``report.SafeText``)."""
+    from .report import SafeText
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeText(out), SafeText(err)
+    try:
+        return _main(argv)
+    except Exception as exc:  # a bug: said in one line, as every other problem is
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = _parser(argv).parse_args(argv)
     root = args.root or Path(__file__).resolve().parent.parent.parent

@@ -1,5 +1,6 @@
 """Build results -> what a person reads: one line per leaflet (logs, CI), a live progress bar
-(a terminal), and the summary at the end."""
+(a terminal), and the summary at the end; and the streams every command prints through, which
+show data's control characters escaped instead of letting them act on the terminal."""
 
 from __future__ import annotations
 
@@ -7,7 +8,49 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..build import Outcome, Report
+
+
+# what would act on a terminal or a log viewer (colours, cursor moves, titles, bells; C1
+# controls are a second ESC; bidi controls reorder what follows) and lone surrogates (from a
+# file name that is not UTF-8): shown as Python writes them in a string, e.g. \x1b
+_ESCAPED = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (9, 10)}
+_ESCAPED |= {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_ESCAPED |= {c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)}
+
+
+def shown(text: str) -> str:
+    """``text`` with what could act on a terminal escaped (tab and line feed kept)."""
+    return text if text.isprintable() else text.translate(_ESCAPED)
+
+
+class SafeText:
+    """A text stream (stdout, stderr) that writes what it is given through ``shown``, and a
+    character its encoding lacks as an escape, never an error; anything else is the stream's
+    own. Installed by ``main`` for every command, so no path prints data raw."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        safe = shown(text)
+        try:
+            self.inner.write(safe)
+        except UnicodeEncodeError:  # a terminal that is not UTF-8
+            encoding = getattr(self.inner, "encoding", None) or "ascii"
+            self.inner.write(safe.encode(encoding, "backslashreplace").decode(encoding))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def raw(stream: Any) -> Any:
+    """The stream under a SafeText: for what the command line writes itself (the progress
+    bar's carriage return)."""
+    return stream.inner if isinstance(stream, SafeText) else stream
 
 
 MARKS = {
@@ -42,14 +85,15 @@ class Progress:
         width = 30
         filled = int(width * done / max(self.total, 1))
         c = self.counts
-        sys.stderr.write(
+        out = raw(sys.stderr)  # only counts: its carriage return redraws the bar
+        out.write(
             f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}  built "
             f"{c['built']}  up to date {c['up to date']}  skipped {c['skipped']}  "
             f"failed {c['failed']} "
         )
-        sys.stderr.flush()
+        out.flush()
         if done == self.total:
-            sys.stderr.write("\n")
+            out.write("\n")
 
 
 _REASON_LINES = 6  # lines of a multi-line reason the summary shows; the manifest has them all
