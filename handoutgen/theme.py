@@ -142,6 +142,8 @@ def load_theme_layers(
 ) -> tuple[dict[str, Any], Places]:
     """The default theme with an edition's layers (``themes/<name>.yaml``) merged over it, in
     order, and where each value was set."""
+    from .validate import hidden_in
+
     problems: list[Problem] = []
     files = [load_yaml(themes_dir / "default.yaml", root=root)]
     files += [load_yaml(themes_dir / f"{layer}.yaml", root=root) for layer in layers]
@@ -155,6 +157,7 @@ def load_theme_layers(
                 for path, message in override_problems(data, layer.data)
             ]
         if isinstance(layer.data, dict):
+            problems += hidden_in(layer)  # no control or hidden character in any value
             data = deep_merge(data, layer.data)
             places.update(places_of(layer))
         elif not layer.problems:

@@ -17,7 +17,7 @@ from .schema import schema_problems
 from .strings import iter_strings
 from .textrules import hidden_characters, strings_in, text_problems
 
-__all__ = ["schema_problems", "validate_handout"]
+__all__ = ["hidden_in", "schema_problems", "validate_handout"]
 
 
 def _date(src: Sourced, key: str, problems: list[Problem]) -> dt.date:
@@ -80,6 +80,30 @@ def _semantic_problems(src: Sourced) -> list[Problem]:
                         f"(expected one of {', '.join(PLACEHOLDERS)})",
                     )
                 )
+    return problems
+
+
+def hidden_in(src: Sourced) -> list[Problem]:
+    """Every key and string value of a loaded file holding a character that hides, reorders
+    or controls what it says (C0 and C1 controls, lone surrogates, noncharacters, bidi and
+    invisible characters), at its line and field: for files whose text is data, not printed
+    (theme files)."""
+    problems: list[Problem] = []
+
+    def keys(data: Any, path: JsonPath) -> None:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if not key.isprintable():
+                    problems.extend(src.problem((*path, key), m) for m in hidden_characters(key))
+                keys(value, (*path, key))
+        elif isinstance(data, list):
+            for n, value in enumerate(data):
+                keys(value, (*path, n))
+
+    keys(src.data, ())
+    for path, text in strings_in(src.data):
+        if not text.isprintable():  # every character it could name is not printable
+            problems += [src.problem(path, m) for m in hidden_characters(text)]
     return problems
 
 

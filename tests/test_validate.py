@@ -868,3 +868,23 @@ def test_the_compiled_schema_check_is_kept_and_a_broken_copy_is_made_again(tmp_p
     schema.write_text(schema.read_text().replace('"minItems": 1', '"minItems": 0', 1))
     verdicts()
     assert len(list((tmp_path / SCHEMA_CACHE).iterdir())) == 2  # another schema, another key
+
+
+def test_a_control_or_hidden_character_in_a_theme_file_is_refused_at_its_line(tmp_path):
+    # a NUL in a hyphenation dictionary's name was silently no hyphenation
+    from handoutgen.theme import load_theme_layers
+
+    themes = tmp_path / "templates" / "themes"
+    shutil.copytree(REPO / "templates" / "themes", themes)
+    text = (themes / "default.yaml").read_text(encoding="utf-8")
+    text = mutate(text, "  de: de_DE\n", '  de: "de_\\0DE"\n  "n\\el": nl_NL\n')
+    text = mutate(text, "  ar: [arabic, sans]\n", '  ar: ["arabic\\u2066", sans]\n')
+    (themes / "default.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_theme_layers(themes, root=tmp_path)
+    found = [(p.line, p.field, p.message.split(":")[0]) for p in caught.value.problems]
+    assert found == [
+        (line_of(text, "arabic\\u2066"), "scripts.ar[0]", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        (line_of(text, "de_\\0DE"), "hyphenation.de", "U+0000 UNNAMED"),
+        (line_of(text, "n\\el"), "hyphenation.n\x1bl", "U+001B UNNAMED"),
+    ]
