@@ -47,14 +47,13 @@ def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Bran
                 f"unknown paper {d['paper']!r} (expected one of {', '.join(sorted(papers))})",
             )
         )
-    logo = (directory / d["logo"]).resolve() if isinstance(d.get("logo"), str) else None
-    if logo is not None:
-        if not logo.is_relative_to(directory.resolve()):
-            problems.append(src.problem(("logo",), "the logo must be a file in the brand folder"))
-        elif not logo.is_file():
-            problems.append(src.problem(("logo",), f"logo file {d['logo']!r} not found"))
-        elif logo.suffix.lower() not in imagefiles.SUFFIXES:
-            problems.append(src.problem(("logo",), "logo must be a PNG, JPEG or SVG file"))
+    logo = None
+    if isinstance(
+        d.get("logo"), str
+    ):  # a file of the brand folder, checked as every picture is (imagefiles)
+        logo, why = imagefiles.resolve(directory, d["logo"], "logo", "the brand folder")
+        if logo is None:
+            problems.append(src.problem(("logo",), str(why)))
         else:
             problems += [src.problem(("logo",), m) for m in imagefiles.problems(logo, "logo")]
         if not d.get("logo_alt"):

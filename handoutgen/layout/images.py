@@ -4,13 +4,14 @@ content."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
-from .. import cache
+from .. import cache, imagefiles
 from ..cache.keys import file_digest
 from ..errors import RenderError
 from ..rl.canvas import draw_image
@@ -19,7 +20,8 @@ _sizes = cache.memo("image sizes")
 
 
 def natural_size(path: Path) -> tuple[float, float]:
-    """An image's own width and height (points for SVG, pixels for raster images)."""
+    """An image's own width and height (points for SVG, pixels for raster images). Raises
+    RenderError naming the file if it is not one the checks accept (``imagefiles``)."""
     key = (path, file_digest(path))
     found = _sizes.get(key)
     if found is None:
@@ -27,19 +29,22 @@ def natural_size(path: Path) -> tuple[float, float]:
             drawing = _svg(path)
             found = (drawing.width, drawing.height)
         else:
+            _checked(imagefiles.raster_size, path)  # from its header, before decoding
             found = ImageReader(str(path)).getSize()
         found = _sizes.put(key, found)
     return found
 
 
 def _svg(path: Path) -> Any:
-    from svglib.svglib import svg2rlg
+    """The drawing of an SVG, made from the very tree the checks passed."""
+    return _checked(imagefiles.svg_drawing, path)
 
-    # nothing outside the SVG's own folder is ever read (the checks refuse references too)
-    drawing = svg2rlg(str(path), external_reference_root=str(path.parent))
-    if drawing is None:
-        raise RenderError(f"{path}: not a readable SVG")
-    return drawing
+
+def _checked(read: Callable[[Path], Any], path: Path) -> Any:
+    try:
+        return read(path)
+    except imagefiles.ImageProblem as exc:
+        raise RenderError(f"{imagefiles.shown(path)}: {exc}") from None
 
 
 def scaled(path: Path, scale: float, font: str, height: float | None = None) -> Flowable:
@@ -76,4 +81,8 @@ class Picture(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        draw_image(self.canv, self.path, 0, 0, self.width, self.height)
+        try:
+            draw_image(self.canv, self.path, 0, 0, self.width, self.height)
+        except Exception as exc:  # a file damaged since it was checked: named, not a crash
+            shown = imagefiles.shown(Path(self.path))
+            raise RenderError(f"{shown}: cannot draw the image: {type(exc).__name__}") from None

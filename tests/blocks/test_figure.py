@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -84,6 +85,9 @@ def test_a_figure_is_read_with_its_file_among_the_topics_files(figured: Project)
         ({"file": "figures/../../fonts/x.png"}, "file", "outside handouts/"),
         ({"file": "figures/evil.svg"}, "file", "SVG figures may not refer to other files"),
         ({"file": "figures/broken.png"}, "file", "figure is not a readable PNG file"),
+        ({"file": "figures/words.svg"}, "file", "may not contain <text> (convert the text"),
+        ({"file": "figures/fifo.png"}, "file", "image file 'figures/fifo.png' is not a regular"),
+        ({"file": "figures/link.png"}, "file", "outside handouts/"),
         ({"alt": None}, "", "missing required key 'alt'"),
         ({"width": 1.5}, "width", "1.5"),
         ({"file": "figures/nerve.gif"}, "file", "does not match the expected form"),
@@ -98,6 +102,10 @@ def test_figure_problems_are_named_at_their_file_and_line(
         SVG.replace("</svg>", '<a href="file:///etc/passwd"><rect/></a></svg>'), encoding="utf-8"
     )
     (folder / "broken.png").write_bytes(b"\x89PNG not really")
+    (folder / "words.svg").write_text(SVG.replace("</svg>", "<text>A</text></svg>"), "utf-8")
+    os.mkfifo(folder / "fifo.png")
+    _picture(scratch.root / "elsewhere.png")
+    os.symlink(scratch.root / "elsewhere.png", folder / "link.png")
     path = _with_figure(scratch, **fields)
     with pytest.raises(InputError) as caught:
         Project(scratch.root).handout(TOPIC)
