@@ -253,12 +253,21 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
     if found is None:
         return None
     total, skipped = int(found.get("leaflets", 0)), int(found.get("skipped", 0))
+    _left_out(root)
     print(
         f"{total} leaflet(s): 0 built, {skipped} skipped, 0 failed, {total - skipped} up to "
         f"date (no input changed since the last complete run). Manifest: "
         f"{args.out / 'manifest.json'}"
     )
     return EXIT_FAILED if args.strict and found.get("warnings") else EXIT_OK
+
+
+def _left_out(root: Path) -> None:
+    """Warn of every file the input fingerprint left out (a link out of the project, a FIFO)."""
+    from ..cache.inputs import skipped
+
+    for line in skipped(root):
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
@@ -294,6 +303,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     live = sys.stderr.isatty() and sys.stdout.isatty()
     report = run(project, jobs, options, on_outcome=Progress(len(jobs)) if live else print_outcome)
     summary(report)
+    _left_out(project.root)
     print(
         f"\n{len(report.outcomes)} leaflet(s): {report.count('built')} built, "
         f"{report.count('skipped')} skipped, {report.count('failed')} failed, "

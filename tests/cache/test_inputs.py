@@ -128,3 +128,117 @@ def test_the_quick_identity_stands_for_contents_and_steps_aside_for_fresh_files(
     os.utime(topic)  # touched: a new identity, the same content
     assert inputs.identity(root, "selection") != first
     assert inputs.stamp(root, "selection") == content
+
+
+# --- the walk: links only inside the project, regular files only, never a hang -------------------
+
+
+class _Waited(Exception):  # not an OSError: hashing a file swallows those
+    pass
+
+
+@pytest.fixture
+def no_hang():
+    """Fail a test that would block (opening a FIFO, reading /dev/zero) instead of waiting."""
+    import signal
+
+    def waited(*_: object) -> None:
+        raise _Waited("an input walk blocked")
+
+    before = signal.signal(signal.SIGALRM, waited)
+    signal.setitimer(signal.ITIMER_REAL, 20, 1)  # again every second, should one be swallowed
+    yield
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, before)
+
+
+def _job(prints, project: Project) -> str:
+    from handoutgen.i18n.catalog import catalog_files
+
+    return prints.job(
+        {"locale": "es", "brand": "default"},
+        topic=project.handouts_dir / f"{TOPIC}.yaml",
+        catalogs=catalog_files(project.locales_dir, "es"),
+        brand=project.brands_dir / "default",
+        themes=project.theme_files("standard"),
+    )
+
+
+def _fingerprints(project: Project) -> tuple[str, str | None, str]:
+    from handoutgen.cache import inputs, keys
+
+    keys._digests.clear()  # hash again: what each file holds now
+    return (
+        inputs.stamp(project.root, "selection"),
+        inputs.identity(project.root, "selection"),
+        _job(inputs.Inputs(project.root), project),
+    )
+
+
+def test_a_fifo_or_a_link_to_a_device_in_the_project_never_blocks_the_fingerprint(
+    scratch: Project, no_hang
+):
+    from handoutgen.cache import inputs
+
+    os.mkfifo(scratch.fonts_dir / "fifo.ttf")
+    os.symlink("/dev/zero", scratch.fonts_dir / "zero.ttf")
+    os.mkfifo(scratch.brands_dir / "default" / "fifo")
+    stamp, _, job = _fingerprints(scratch)
+    assert stamp and job
+    assert inputs.Inputs(scratch.root).shared()
+    left_out = inputs.skipped(scratch.root)
+    assert "fonts/fifo.ttf: not a regular file (a FIFO, socket or device): not read" in left_out
+    assert "fonts/zero.ttf: a symbolic link out of the project: not read" in left_out
+    assert any(line.startswith("templates/brands/default/fifo: not a") for line in left_out)
+
+
+def test_a_file_outside_the_project_is_never_an_input_even_through_a_link(
+    scratch: Project, tmp_path: Path, monkeypatch
+):
+    """A link to /etc/shadow was opened and hashed; now the content out there is never read."""
+    from handoutgen.cache import keys
+
+    monkeypatch.setattr(keys, "RACY_FINE_SECONDS", 0.0)
+    secret = tmp_path / "secret"
+    secret.write_text("first secret")
+    os.symlink(secret, scratch.brands_dir / "default" / "shadow")
+    os.symlink(secret, scratch.templates_dir / "standard" / "shadow.xml.j2")
+    po = scratch.locales_dir / "es" / "LC_MESSAGES" / "handouts.po"
+    po.rename(tmp_path / "es.po")
+    os.symlink(tmp_path / "es.po", po)
+    read: list[str] = []
+    hash_file = keys.hash_file
+    monkeypatch.setattr(keys, "hash_file", lambda name: read.append(name) or hash_file(name))
+    before = _fingerprints(scratch)
+    secret.write_text("other secret")
+    (tmp_path / "es.po").write_text("changed out there")
+    assert _fingerprints(scratch) == before
+    assert not [name for name in read if not name.startswith(str(scratch.root))]
+
+
+def test_a_link_inside_the_project_to_a_file_inside_it_is_followed(scratch: Project, monkeypatch):
+    from handoutgen.cache import keys
+
+    monkeypatch.setattr(keys, "RACY_FINE_SECONDS", 0.0)
+    shared = scratch.templates_dir / "standard" / "disclaimer.xml.j2"
+    os.symlink("../../standard", scratch.brands_dir / "default" / "standard")
+    os.symlink(scratch.brands_dir / "default", scratch.brands_dir / "default" / "loop")
+    before = _fingerprints(scratch)
+    shared.write_text(shared.read_text() + "\n")
+    after = _fingerprints(scratch)
+    assert all(b != a for b, a in zip(before, after, strict=True))
+
+
+def test_a_dangling_link_never_stops_a_build_and_every_left_out_file_is_reported(
+    scratch: Project, tmp_path: Path, capsys, no_hang
+):
+    for folder in ("handouts", "templates", "templates/brands/default", "locales", "fonts"):
+        os.symlink(tmp_path / "nowhere", scratch.root / folder / "dangling.png")
+    os.mkfifo(scratch.fonts_dir / "fifo.ttf")
+    out = tmp_path / "out"
+    for _ in range(2):  # built, then answered as unchanged: reported both times
+        _build(scratch.root, out)
+        said = capsys.readouterr().err
+        assert "warning: fonts/fifo.ttf: not a regular file" in said
+        for folder in ("handouts", "templates", "locales", "fonts"):
+            assert f"warning: {folder}/dangling.png: a symbolic link to nothing" in said
