@@ -241,6 +241,7 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
         return None
     from ..cache.inputs import identity
     from ..write import stamped_entries
+    from .report import left_out
 
     quick = identity(root, _selection_key(args))
     found = stamped_entries(
@@ -253,7 +254,7 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
     if found is None:
         return None
     total, skipped = int(found.get("leaflets", 0)), int(found.get("skipped", 0))
-    _left_out(root)
+    left_out(root)
     print(
         f"{total} leaflet(s): 0 built, {skipped} skipped, 0 failed, {total - skipped} up to "
         f"date (no input changed since the last complete run). Manifest: "
@@ -262,18 +263,10 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
     return EXIT_FAILED if args.strict and found.get("warnings") else EXIT_OK
 
 
-def _left_out(root: Path) -> None:
-    """Warn of every file the input fingerprint left out (a link out of the project, a FIFO)."""
-    from ..cache.inputs import skipped
-
-    for line in skipped(root):
-        print(f"warning: {line}", file=sys.stderr)
-
-
 def _build(project: Project, args: argparse.Namespace) -> int:
     from ..batch import BatchOptions, run
     from ..leaflet import Selection, expand
-    from .report import Progress, print_outcome, summary
+    from .report import Progress, left_out, print_outcome, summary
 
     selection = Selection(
         topics=args.topics or None,
@@ -303,7 +296,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     live = sys.stderr.isatty() and sys.stdout.isatty()
     report = run(project, jobs, options, on_outcome=Progress(len(jobs)) if live else print_outcome)
     summary(report)
-    _left_out(project.root)
+    left_out(project.root)
     print(
         f"\n{len(report.outcomes)} leaflet(s): {report.count('built')} built, "
         f"{report.count('skipped')} skipped, {report.count('failed')} failed, "

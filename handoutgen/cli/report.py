@@ -120,3 +120,11 @@ def summary(report: Report) -> None:
                 print(f"      {o.job}: {w}")
     if report.interrupted:
         print("  interrupted: finished leaflets are kept; run the same command again to resume")
+
+
+def left_out(root: Any) -> None:
+    """Warn of every file the input fingerprint left out (a link out of the project, a FIFO)."""
+    from ..cache.inputs import skipped
+
+    for line in skipped(root):
+        print(f"warning: {line}", file=sys.stderr)
