@@ -250,3 +250,25 @@ def test_a_picture_that_links_outside_its_folder_or_is_not_a_file_is_refused(tmp
         f"image file '{secret}' must be a file name relative to clinic/"
     )
     assert imagefiles.resolve(folder, "inside.png") == ((folder / "real.png").resolve(), None)
+
+
+def test_a_picture_replaced_by_a_fifo_after_its_check_is_named_not_waited_for(tmp_path):
+    import os
+    import signal
+
+    class Waited(Exception):  # not an OSError: reading a file swallows those
+        pass
+
+    def waited(*_: object) -> None:
+        raise Waited("the renderer opened a FIFO")
+
+    path = _folder(tmp_path) / "logo.png"
+    os.mkfifo(path)
+    before = signal.signal(signal.SIGALRM, waited)
+    signal.setitimer(signal.ITIMER_REAL, 10, 1)
+    try:
+        with pytest.raises(RenderError, match=r"clinic/logo\.png: is not a regular"):
+            images.natural_size(path)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)

@@ -11,7 +11,7 @@ from typing import Any
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
-from .. import cache, imagefiles
+from .. import cache, imagefiles, paths
 from ..cache.keys import file_digest
 from ..errors import RenderError
 from ..rl.canvas import draw_image
@@ -22,6 +22,9 @@ _sizes = cache.memo("image sizes")
 def natural_size(path: Path) -> tuple[float, float]:
     """An image's own width and height (points for SVG, pixels for raster images). Raises
     RenderError naming the file if it is not one the checks accept (``imagefiles``)."""
+    why = paths.regular(path)  # before hashing it: a FIFO put in its place would block
+    if why:
+        raise RenderError(f"{imagefiles.shown(path)}: {why}")
     key = (path, file_digest(path))
     found = _sizes.get(key)
     if found is None:
