@@ -16,9 +16,18 @@ from .errors import HandoutError
 from .i18n.catalog import SOURCE_LOCALE, catalog_files
 from .leaflet import Job, Selection, expand, manifest_key, shard_of
 from .project import Project
-from .write import MANIFEST, read_manifest, remove_stale_temporaries, write_atomic, write_manifest
+from .write import (
+    MANIFEST,
+    prepare_output,
+    read_manifest,
+    remove_stale_temporaries,
+    write_atomic,
+    write_manifest,
+)
 
 __all__ = ["BatchOptions", "Selection", "expand", "run", "shard_of"]
+
+CHECKPOINT_SECONDS = 2.0  # the manifest is saved at least this often while results come in
 
 
 @dataclass(frozen=True)
@@ -60,12 +69,12 @@ def _build_and_write(job: Job, out: str, allow: tuple[bool, bool], inputs: str) 
     assert isinstance(project, Project)
     rendered, outcome = build_one(project, job, allow_incomplete=allow[0], allow_overdue=allow[1])
     if rendered is not None:
+        path = Path(out) / job.relpath
         try:
-            write_atomic(Path(out) / job.relpath, rendered.pdf)
-        except OSError as exc:
-            return Outcome(
-                job, "failed", reason=f"cannot write {job.relpath}: {exc}", inputs=inputs
-            )
+            write_atomic(path, rendered.pdf)
+        except OSError as exc:  # a full disk, a read-only folder, a name too long
+            reason = f"{path}: cannot write: {exc.strerror or exc}"
+            return Outcome(job, "failed", reason=reason, inputs=inputs)
         return replace(outcome, inputs=inputs, size=len(rendered.pdf))
     return replace(outcome, inputs=inputs)
 
@@ -108,7 +117,7 @@ def run(
     from .cache.inputs import Inputs
 
     out = options.out
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_output(out)  # an InputError at --out if no file can be made there
     remove_stale_temporaries(out)
     if options.shard:
         jobs = shard_of(jobs, *options.shard)
@@ -178,21 +187,39 @@ def run(
 
     def save(final: bool = False) -> None:
         stamp = options.stamp if final and report.ok and len(report.outcomes) == len(jobs) else None
-        report.manifest = write_manifest(
-            out,
-            entries.values(),
-            generator=f"handoutgen {__version__}",
-            name=options.manifest_name,
-            stamp={
-                "inputs": stamp,
-                "identity": options.identity,
-                "leaflets": len(jobs),
-                "skipped": report.count("skipped"),
-                "warnings": report.warnings,
-            }
-            if stamp
-            else None,
-        )
+        path = out / options.manifest_name
+        try:
+            report.manifest = write_manifest(
+                out,
+                entries.values(),
+                generator=f"handoutgen {__version__}",
+                name=options.manifest_name,
+                stamp={
+                    "inputs": stamp,
+                    "identity": options.identity,
+                    "leaflets": len(jobs),
+                    "skipped": report.count("skipped"),
+                    "warnings": report.warnings,
+                }
+                if stamp
+                else None,
+                # a leaflet written by this run makes the old manifest untrue
+                discard_stale=final and report.count("built") > 0,
+            )
+        except OSError as exc:
+            if not final:
+                return  # the final save tries again; the leaflets go on
+            report.manifest = None
+            kept = (
+                "the previous one is kept (no leaflet changed)"
+                if path.exists() and not report.count("built")
+                else "the previous one is kept, and may not match the leaflets"
+                if path.exists()
+                else "there is none now; the next build writes it"
+            )
+            report.problems.append(
+                f"{path}: cannot save the manifest: {exc.strerror or exc}; {kept}"
+            )
 
     def record(outcome: Outcome) -> None:
         nonlocal last_save
@@ -200,7 +227,7 @@ def run(
         entries[outcome.job] = outcome.manifest_entry()
         if on_outcome:
             on_outcome(outcome)
-        if time.monotonic() - last_save > 2.0:  # checkpoint: survives a killed parent too
+        if time.monotonic() - last_save > CHECKPOINT_SECONDS:  # survives a killed parent too
             save()
             last_save = time.monotonic()
 
@@ -296,62 +323,34 @@ def _run_pool(
     options: BatchOptions,
     record: Callable[[Outcome], None],
 ) -> None:
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
+    """Build ``todo`` in ``options.jobs`` worker processes, each one leaflet at a time: a
+    worker that dies fails the leaflet it was building, and a new one takes its place."""
+    from .workers import Lost, Raised
+    from .workers import run as run_workers
 
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    executor = ProcessPoolExecutor(
-        max_workers=options.jobs,
-        mp_context=context,
+    allow = (options.allow_incomplete, options.allow_overdue)
+
+    def done(job: object, result: object) -> None:
+        assert isinstance(job, Job)
+        if isinstance(result, Outcome):
+            record(result)
+        elif isinstance(result, Lost):
+            code = result.exitcode or 0
+            how = f"signal {-code}" if code < 0 else f"exit status {code}"
+            reason = (
+                f"a worker process died while building it ({how}: killed or out of memory); "
+                "rerun to resume"
+            )
+            record(Outcome(job, "failed", reason=reason))
+        else:
+            message = result.message if isinstance(result, Raised) else repr(result)
+            record(Outcome(job, "failed", reason=f"internal error: {message}"))
+
+    run_workers(
+        [(job, (job, str(options.out), allow, inputs)) for job, inputs in todo],
+        size=options.jobs,
+        work=_work,
+        done=done,
         initializer=_init_worker,
         initargs=(str(project.root),),
     )
-    pending: dict[Future[Outcome], Job] = {}
-    queue = list(todo)
-    try:
-        # keep a few jobs per worker in flight: enough to stay busy, few to cancel on Ctrl-C
-        while queue or pending:
-            while queue and len(pending) < options.jobs * 4:
-                job, inputs = queue.pop(0)
-                allow = (options.allow_incomplete, options.allow_overdue)
-                future = executor.submit(_work, job, str(options.out), allow, inputs)
-                pending[future] = job
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = pending.pop(future)
-                try:
-                    record(future.result())
-                except BrokenProcessPool:
-                    record(
-                        Outcome(
-                            job,
-                            "failed",
-                            reason="a worker process died (killed or out "
-                            "of memory); rerun to resume",
-                        )
-                    )
-                except Exception as exc:
-                    record(Outcome(job, "failed", reason=f"internal error: {exc}"))
-            if (
-                any(
-                    isinstance(f.exception(), BrokenProcessPool)
-                    for f in done
-                    if f.done() and not f.cancelled()
-                )
-                and queue
-            ):
-                executor.shutdown(wait=False, cancel_futures=True)
-                executor = ProcessPoolExecutor(
-                    max_workers=options.jobs,
-                    mp_context=context,
-                    initializer=_init_worker,
-                    initargs=(str(project.root),),
-                )
-    except KeyboardInterrupt:
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.terminate()
-        executor.shutdown(wait=True, cancel_futures=True)
-        raise
-    else:
-        executor.shutdown(wait=True)

@@ -62,13 +62,14 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     manifest: Path | None = None
     interrupted: bool = False
+    problems: list[str] = field(default_factory=list)  # the output folder's, each at its file
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
     def ok(self) -> bool:
-        return self.count("failed") == 0 and not self.interrupted
+        return self.count("failed") == 0 and not self.interrupted and not self.problems
 
     @property
     def warnings(self) -> int:

@@ -292,3 +292,137 @@ def test_allow_incomplete_is_an_input_of_the_skip(scratch: Project, tmp_path: Pa
     drafts = run(scratch, jobs, BatchOptions(out=out, allow_incomplete=True))
     assert drafts.count("built") == 1 and drafts.outcomes[0].draft
     assert run(scratch, jobs, BatchOptions(out=out)).count("skipped") == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to kill a worker")
+def test_a_killed_worker_fails_only_the_leaflet_it_was_building(
+    project: Project, tmp_path: Path, monkeypatch
+):
+    from handoutgen import batch as build
+
+    from ._faults import fragile_work
+
+    monkeypatch.setattr(build, "_work", fragile_work)  # a worker dies on each German leaflet
+    jobs = expand(project, Selection(locales=["en", "es", "de", "tr"], brands=["*"]))
+    report = run(project, jobs, BatchOptions(out=tmp_path / "out", jobs=2))
+    failed = sorted((o.job.locale, o.job.brand) for o in report.outcomes if o.status == "failed")
+    assert failed == [("de", "default"), ("de", "example-clinic")]
+    assert report.count("built") == 6 and len(report.outcomes) == 8
+    assert "signal 9" in next(o.reason for o in report.outcomes if o.status == "failed")
+
+
+def _rebuild_with_a_new_brand_name(scratch: Project, out: Path) -> list:
+    """Four leaflets built into ``out``; then the brand changes, so all four are rebuilt."""
+    jobs = expand(scratch, Selection(locales=["en", "es", "de", "tr"]))
+    assert run(scratch, jobs, BatchOptions(out=out)).count("built") == 4
+    brand = scratch.brands_dir / "default" / "brand.yaml"
+    brand.write_text(brand.read_text().replace("footer_text:", "footer_text: New", 1))
+    return jobs
+
+
+def _matches_the_disk(out: Path) -> None:
+    import hashlib
+
+    for e in manifest(out):
+        if e["status"] == "built":
+            assert hashlib.sha256((out / e["path"]).read_bytes()).hexdigest() == e["sha256"]
+    for pdf in out.rglob("*.pdf"):
+        assert PdfReader(pdf).pages
+
+
+def test_a_disk_that_fills_up_fails_the_leaflets_it_refuses_and_the_batch_goes_on(
+    scratch: Project, tmp_path: Path, monkeypatch
+):
+    from handoutgen import batch
+
+    from ._faults import FullDisk
+
+    out = tmp_path / "out"
+    jobs = _rebuild_with_a_new_brand_name(scratch, out)
+    FullDisk(out, writes=1, room=2048).install(monkeypatch)  # room for one more leaflet
+    monkeypatch.setattr(batch, "CHECKPOINT_SECONDS", 0)  # the manifest saved after each
+    report = run(scratch, jobs, BatchOptions(out=out))
+    assert [o.status for o in report.outcomes] == ["built", "failed", "failed", "failed"]
+    for o in report.outcomes[1:]:
+        assert o.reason == f"{out / o.job.relpath}: cannot write: No space left on device"
+    # the old manifest, untrue once a leaflet changed, made room for the new one
+    assert report.problems == [] and report.manifest == out / "manifest.json"
+    assert [e["status"] for e in manifest(out)] == ["built", "failed", "failed", "failed"]
+    _matches_the_disk(out)
+    assert not report.ok
+
+
+def test_a_manifest_that_cannot_be_saved_is_a_placed_failure_never_a_traceback(
+    scratch: Project, tmp_path: Path, monkeypatch, capsys
+):
+    from ._faults import FullDisk
+
+    out = tmp_path / "out"
+    _rebuild_with_a_new_brand_name(scratch, out)
+    FullDisk(out, writes=1, room=None).install(monkeypatch)
+    args = ["--root", str(scratch.root), "build", "--locale", "en,es,de,tr", "--out", str(out)]
+    assert main([*args, "-j", "1"]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {out / 'manifest.json'}: cannot save the manifest: No space left on " in err
+    assert "there is none now" in err
+    assert not (out / "manifest.json").exists()  # no manifest saying what is no longer so
+    assert len(list(out.rglob("*.pdf"))) == 4
+
+
+def test_a_folder_turned_read_only_keeps_its_manifest_and_says_so(
+    scratch: Project, tmp_path: Path, monkeypatch, capsys
+):
+    from ._faults import ReadOnly
+
+    out = tmp_path / "out"
+    _rebuild_with_a_new_brand_name(scratch, out)
+    before = (out / "manifest.json").read_bytes()
+    ReadOnly(out).install(monkeypatch)
+    args = ["--root", str(scratch.root), "build", "--locale", "en,es,de,tr", "--out", str(out)]
+    assert main([*args, "-j", "1"]) == 1
+    captured = capsys.readouterr()
+    assert "Read-only file system; the previous one is kept (no leaflet changed)" in captured.err
+    assert "0 built, 0 skipped, 4 failed" in captured.out
+    assert (out / "manifest.json").read_bytes() == before
+    _matches_the_disk(out)
+
+
+def test_an_out_that_is_a_dangling_link_is_named_not_a_traceback(
+    scratch: Project, tmp_path: Path, capsys
+):
+    out = tmp_path / "out"
+    out.symlink_to(tmp_path / "elsewhere")
+    code = main(["--root", str(scratch.root), "build", "--locale", "en", "--out", str(out)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"{out}: --out: a symbolic link to {tmp_path / 'elsewhere'}, which does not" in err
+
+
+def test_a_topic_id_too_long_for_a_file_name_fails_that_leaflet_only(
+    scratch: Project, tmp_path: Path
+):
+    long = "a" * 240
+    source = (scratch.handouts_dir / "neuromyotonia.yaml").read_text()
+    (scratch.handouts_dir / f"{long}.yaml").write_text(
+        source.replace("id: neuromyotonia", f"id: {long}", 1)
+    )
+    out = tmp_path / "out"
+    jobs = expand(Project(scratch.root), Selection(locales=["en"], editions=["*"]))
+    report = run(Project(scratch.root), jobs, BatchOptions(out=out))
+    status = {(o.job.topic, o.job.edition): o for o in report.outcomes}
+    assert status[(long, "standard")].status == "built"  # 247 characters: a name that fits
+    too_long = status[(long, "large-print")]
+    assert too_long.status == "failed"
+    assert too_long.reason == f"{out / too_long.job.relpath}: cannot write: File name too long"
+    assert status[("neuromyotonia", "large-print")].status == "built"
+    assert len(manifest(out)) == 4
+
+
+def test_a_build_into_a_users_folder_leaves_their_tmp_files(scratch: Project, tmp_path: Path):
+    out = tmp_path / "home"
+    (out / "notes").mkdir(parents=True)
+    users = [out / ".session.tmp", out / "notes" / ".draft.tmp"]
+    for f in users:
+        f.write_text("mine")
+    code = main(["--root", str(scratch.root), "build", "--locale", "en", "--out", str(out)])
+    assert code == 0 and all(f.read_text() == "mine" for f in users)

@@ -300,8 +300,10 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     print(
         f"\n{len(report.outcomes)} leaflet(s): {report.count('built')} built, "
         f"{report.count('skipped')} skipped, {report.count('failed')} failed, "
-        f"{report.count('up to date')} up to date. Manifest: {report.manifest}"
+        f"{report.count('up to date')} up to date. Manifest: {report.manifest or 'not saved'}"
     )
+    for problem in report.problems:  # the output folder's: a full disk, a read-only folder
+        print(f"error: {problem}", file=sys.stderr)
     if report.interrupted:
         return 130
     if not report.ok or (args.strict and report.warnings):
@@ -403,9 +405,11 @@ def _main(argv: list[str] | None) -> int:
         if args.command == "manifest":
             from ..write import merge_manifests
 
-            path, count = merge_manifests(args.dir, generator=f"handoutgen {__version__}")
+            path, count, problems = merge_manifests(args.dir, generator=f"handoutgen {__version__}")
             print(f"merged {count} shard manifest(s) into {path}")
-            return EXIT_OK
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            return EXIT_FAILED if problems else EXIT_OK
         if args.command is None:
             args = build_args
         return _build(project, args)
