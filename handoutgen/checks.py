@@ -14,7 +14,7 @@ from .layout.fonts import register_families
 from .localize import SOURCE_LOCALE, load_catalog, localize
 from .project import Project
 from .render import missing_glyphs
-from .templating import environment
+from .templating import TemplateRefused, environment, read_template
 
 
 def _collect(problems: list[Problem], what: str, fn: Any) -> Any:
@@ -52,12 +52,13 @@ def check_project(project: Project) -> list[Problem]:
             if directory == project.templates_dir and project.brands_dir in path.parents:
                 continue
             name = path.relative_to(directory).as_posix()
-            try:
-                env.parse(path.read_text(encoding="utf-8"), name=name, filename=str(path))
+            try:  # read as the loader reads it: no link out of templates/, no FIFO
+                env.parse(read_template(env, path), name=name, filename=str(path))
             except jinja2.TemplateSyntaxError as exc:
                 rel = path.relative_to(project.root)
+                what = "refused" if isinstance(exc, TemplateRefused) else "syntax error"
                 template_problems.append(
-                    Problem(str(rel), exc.lineno, "", f"template syntax error: {exc.message}")
+                    Problem(str(rel), exc.lineno, "", f"template {what}: {exc.message}")
                 )
     problems += template_problems
     # compose (not render) every valid topic with every valid brand in every edition: catches

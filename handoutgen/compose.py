@@ -22,6 +22,7 @@ from .inline import InlineError, literal, parse_inline, plain_text
 from .localize import locale_chain
 from .model import Brand, DocBlock, DocMeta, Document, Furniture, Inline, in_language
 from .templating import (
+    TemplateRefused,
     TemplateTextError,
     Translations,
     environment,
@@ -209,7 +210,10 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         xml = template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = _shown(exc.filename, roots) or exc.name or origin
-        what = "text" if isinstance(exc, TemplateTextError) else "syntax error"
+        # a refused file (a link out, a FIFO ...) is never read: named, as it, at its path
+        what = {TemplateTextError: "text", TemplateRefused: "refused"}.get(
+            type(exc), "syntax error"
+        )
         message = f"template {what} (brand {brand.id}): {exc.message}"
         raise InputError([Problem(where, exc.lineno, "", message)]) from None
     except jinja2.TemplateError as exc:

@@ -1,21 +1,27 @@
-"""Jinja2 environment: brand folder over templates/, autoescaped, strict, with escaped gettext."""
+"""Jinja2 environment: brand folder over templates/, sandboxed (``handoutgen.sandbox``),
+autoescaped, strict, with escaped gettext. Template files are read only from inside the
+templates folder (links followed while they stay there), and only if they are regular files
+of bounded size; compiled templates are kept in memory for the process, never on disk (a
+cached compiled template is code that would run)."""
 
 from __future__ import annotations
 
-import contextlib
 import gettext as _gettext
-import sys
+import hashlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from . import cache
-from .cache.keys import file_digest, key
-from .cache.store import FOLDER
+from . import cache, limits
+from .cache.keys import file_digest
 from .inline import literal
+from .sandbox import Limits, TemplateSandbox
 
 Translations = _gettext.NullTranslations
 
@@ -48,25 +54,138 @@ def _refuse_hidden(source: str, name: str, filename: str) -> None:
             raise TemplateTextError(found[0], number, name, filename)
 
 
-class _Loader(jinja2.FileSystemLoader):
-    """Jinja's file loader, with a template up to date while its bytes are the same (Jinja's
-    own check compares modification times, which ``touch -r`` or ``cp -p`` restore), and its
-    text held to the rules of printed text."""
+class TemplateRefused(jinja2.TemplateSyntaxError):
+    """A template file that is not read: a link out of the templates folder, not a regular
+    file (a FIFO, a device, a folder), too large, or not UTF-8 text. Reported at the file
+    (``filename``), like a syntax error, whether it is the leaflet's template or one it
+    includes."""
+
+    def __init__(self, filename: str, message: str) -> None:
+        super().__init__(message, 0, None, filename)
+
+
+_NO_WAIT = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+class _Loader(jinja2.BaseLoader):
+    """Templates by name from the brand folder, then templates/. A name found in a folder is
+    that folder's file, or an error: a file that is refused never falls through to the
+    shared template. Up to date while its bytes are the same (Jinja's own check compares
+    modification times, which ``touch -r`` or ``cp -p`` restore), and its text held to the
+    rules of printed text."""
+
+    def __init__(self, folders: list[Path], root: Path, max_bytes: int) -> None:
+        self.searchpath = [os.fspath(f) for f in folders]
+        self._inside = [os.path.realpath(f) for f in folders]
+        self.root = root
+        self.max_bytes = max_bytes
+        self.label = f"{self.shown(self.searchpath[-1])}/"
+
+    def shown(self, filename: str) -> str:
+        """A file as messages name it: relative to the project."""
+        path = Path(filename)
+        return (
+            path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else filename
+        )
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, _ = super().get_source(environment, template)
+        pieces = split_template_path(template)  # refuses ".." (and so any path out)
+        for folder in self.searchpath:
+            filename = os.path.normpath(os.path.join(folder, *pieces))
+            if os.path.lexists(filename):
+                break
+        else:
+            raise jinja2.TemplateNotFound(template)
+        source, ident, digest = self.read(filename)
         _refuse_hidden(source, template, filename)
-        digest = file_digest(filename)
         seen = [_checked[0], True]
 
         def uptodate() -> bool:
             if seen[0] != _checked[0]:
-                seen[:] = [_checked[0], file_digest(filename) == digest]
+                seen[:] = [_checked[0], self._unchanged(filename, ident, digest)]
             return bool(seen[1])
 
         return source, filename, uptodate
+
+    def read(self, filename: str) -> tuple[str, tuple[int, int], str]:
+        """(text, identity, digest) of a template file, or TemplateRefused. Nothing is opened
+        that is not a regular file inside the templates folder, and the file is opened
+        without following a link or waiting on a FIFO put there meanwhile."""
+        real = self._resolved(filename)
+        if real is None:
+            raise TemplateRefused(
+                filename,
+                f"a link to a file outside {self.label} (a template must be a file in "
+                f"{self.label})",
+            )
+        why = _not_regular(real, self.max_bytes)
+        if why:
+            raise TemplateRefused(filename, why)
+        try:
+            fd = os.open(real, _NO_WAIT)
+            with os.fdopen(fd, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if not stat.S_ISREG(st.st_mode):
+                    raise TemplateRefused(filename, _NOT_A_FILE)
+                data = fh.read(self.max_bytes + 1)
+        except OSError as exc:
+            raise TemplateRefused(filename, f"cannot be read: {exc.strerror}") from None
+        if len(data) > self.max_bytes:
+            raise TemplateRefused(filename, _too_big(len(data), self.max_bytes))
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TemplateRefused(filename, f"not UTF-8 text (byte {exc.start})") from None
+        return source, (st.st_dev, st.st_ino), hashlib.sha256(data).hexdigest()
+
+    def _resolved(self, filename: str) -> str | None:
+        """The file ``filename`` names, every link followed, if it lies in a search folder."""
+        real = os.path.realpath(filename)
+        inside = any(real.startswith(os.path.join(top, "")) for top in self._inside)
+        return real if inside else None
+
+    def _unchanged(self, filename: str, ident: tuple[int, int], digest: str) -> bool:
+        """Whether ``filename`` still names the file read (the same file, links followed: a
+        link moved elsewhere names another) with the same bytes."""
+        try:
+            st = os.stat(filename)
+        except OSError:
+            return False
+        return (
+            (st.st_dev, st.st_ino) == ident
+            and stat.S_ISREG(st.st_mode)
+            and st.st_size <= self.max_bytes
+            and file_digest(filename) == digest
+        )
+
+
+def _not_regular(path: str, max_bytes: int) -> str | None:
+    """Why ``path`` is not a regular file of at most ``max_bytes`` (its status only), or None."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if not stat.S_ISREG(st.st_mode):
+        return _NOT_A_FILE
+    if st.st_size > max_bytes:
+        return _too_big(st.st_size, max_bytes)
+    return None
+
+
+_NOT_A_FILE = "not a regular file (a template must be a file, not a FIFO, device or folder)"
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    where = "templates.max_bytes in templates/limits.yaml"
+    return f"{size} bytes or more, over the limit of {max_bytes} ({where})"
+
+
+def read_template(env: jinja2.Environment, path: Path) -> str:
+    """A template file's text as the environment's loader reads it (``check`` parses every
+    template file this way), or TemplateRefused."""
+    return env.loader.read(os.fspath(path))[0]  # type: ignore[union-attr]
 
 
 _environments = cache.memo("template environments", kept=16)
@@ -75,19 +194,34 @@ _environments = cache.memo("template environments", kept=16)
 def environment(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environment:
     """One environment per (templates, brand): the brand's own templates win over the defaults.
     Kept for the process (its templates are compiled once, and again when their bytes
-    change), unless caches are off."""
-    found = _environments.get((templates_dir, brand_dir))
+    change), unless caches are off. Its bounds come from the project's limits file
+    (InputError naming the file if one is missing or not a positive whole number)."""
+    root = templates_dir.parent
+    bounds = tuple(limits.limit(root, "templates", n) for n in LIMITS)
+    key = (templates_dir, brand_dir, bounds)
+    found = _environments.get(key)
     if found is None:
-        found = _environments.put((templates_dir, brand_dir), _make(templates_dir, brand_dir))
+        found = _environments.put(key, _make(templates_dir, brand_dir, *bounds))
     return found
 
 
-def _make(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environment:
-    search = [str(brand_dir)] if brand_dir else []
-    search.append(str(templates_dir))
-    env = jinja2.Environment(
-        loader=_Loader(search),
-        bytecode_cache=_bytecode_cache(templates_dir.parent / TEMPLATE_CACHE),
+LIMITS = ("max_bytes", "max_steps", "max_output", "max_seconds")  # templates: in limits.yaml
+
+
+def _make(
+    templates_dir: Path,
+    brand_dir: Path | None,
+    max_bytes: int,
+    max_steps: int,
+    max_output: int,
+    max_seconds: int,
+) -> jinja2.Environment:
+    search = [brand_dir] if brand_dir else []
+    search.append(templates_dir)
+    env = TemplateSandbox(
+        Limits(steps=max_steps, output=max_output, seconds=max_seconds),
+        filters={"literal": literal},  # data that must print exactly as written
+        loader=_Loader(search, templates_dir.parent, max_bytes),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -95,43 +229,7 @@ def _make(templates_dir: Path, brand_dir: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
-    env.filters["literal"] = literal  # data that must print exactly as written
     return env
-
-
-TEMPLATE_CACHE = f"{FOLDER}/templates"  # under the project root; build products, never committed
-
-
-class _BytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's on-disk cache of compiled templates, where failing to read or write a cached
-    template (a folder another user owns, a full disk, a file cut short) only means compiling
-    it again."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        # a file cut short or garbled (pickle, marshal or EOF errors): compiled again
-        with contextlib.suppress(Exception):
-            super().load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs (about 60 ms a process for the shipped ones).
-    Jinja keys each by its file name and source checksum, not by the options it was compiled
-    with: the folder is named by this module's source (the environment's options), Jinja's
-    version and Python's, so another version of any never reads the other's code. A folder
-    that cannot be made means no cache, not an error; with caches off, none."""
-    if not cache.enabled():
-        return None
-    recipe = key("templates", file_digest(__file__), jinja2.__version__, sys.version)
-    folder = folder / recipe[:16]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return _BytecodeCache(str(folder))
 
 
 def gettext_callables(translations: Translations) -> dict[str, Callable[..., Any]]:

@@ -277,72 +277,20 @@ def test_a_brand_text_falls_back_along_cldr_parents_then_to_english():
     assert in_language("One text", ["fr"]) == "One text"
 
 
-def test_compiled_templates_are_kept_and_an_edited_template_is_read_again(scratch: Project):
+def test_an_edited_template_is_read_again(scratch: Project):
+    """Compiled templates are kept in memory only (never on disk: tests/test_templating.py);
+    an environment kept for the process reads a template again when its bytes change."""
     from handoutgen import templating
-    from handoutgen.templating import TEMPLATE_CACHE
 
     templating._environments.clear()
     before = compose_for(scratch).blocks[-1]
-    cached = sorted((scratch.root / TEMPLATE_CACHE).rglob("__jinja2_*.cache"))
-    assert cached  # compiled once, for the next process
     template = scratch.templates_dir / "standard" / "formats.xml.j2"
     text = template.read_text(encoding="utf-8")
     assert "large print" in text
     template.write_text(text.replace("large print", "big print"), encoding="utf-8")
-    templating._environments.clear()  # as a new process would start
-    after = compose_for(scratch).blocks[-1]
+    after = compose_for(scratch).blocks[-1]  # the same environment, a new compose run
     assert "large print" in before.text[0].text and "big print" in after.text[0].text
     templating._environments.clear()
-
-
-def test_a_template_cache_that_cannot_be_read_or_written_only_costs_compiling(
-    scratch: Project, monkeypatch
-):
-    import jinja2
-
-    from handoutgen import templating
-
-    def refuse(self, bucket):
-        raise PermissionError(13, "Permission denied", "/somewhere/else/__jinja2_x.cache")
-
-    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", refuse)
-    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "load_bytecode", refuse)
-    templating._environments.clear()
-    try:
-        assert compose_for(scratch).blocks  # composed, from templates compiled in memory
-    finally:
-        templating._environments.clear()
-
-
-def test_compiled_templates_are_kept_apart_by_the_environment_that_compiled_them(
-    tmp_path, monkeypatch
-):
-    from handoutgen import templating
-
-    first = templating._bytecode_cache(tmp_path)
-    assert first is not None
-    folder = Path(first.directory)
-    assert folder.parent == tmp_path and folder.name  # named by this code and Jinja's version
-    assert Path(templating._bytecode_cache(tmp_path).directory) == folder  # stable
-    monkeypatch.setattr(templating.jinja2, "__version__", "0.0-another")
-    assert Path(templating._bytecode_cache(tmp_path).directory) != folder
-
-
-def test_a_compiled_template_cut_short_is_compiled_again(scratch: Project):
-    from handoutgen import templating
-    from handoutgen.templating import TEMPLATE_CACHE
-
-    templating._environments.clear()
-    expected = compose_for(scratch).blocks
-    kept = sorted((scratch.root / TEMPLATE_CACHE).rglob("__jinja2_*.cache"))
-    assert kept
-    for path in kept:  # a disk that filled up, a copy interrupted
-        path.write_bytes(path.read_bytes()[:40])
-    templating._environments.clear()
-    try:
-        assert compose_for(scratch).blocks == expected
-    finally:
-        templating._environments.clear()
 
 
 def test_a_brand_option_is_schema_data_and_a_template_shows_it(scratch: Project):

@@ -77,6 +77,18 @@ class Entry:
     flags: set[str] = field(default_factory=set)
 
 
+def _refuse_template(root: Path, filename: str) -> None:
+    """InputError if the template file Babel is about to open is one the build would refuse
+    (``templating.TemplateRefused``): Babel opens what it finds, a FIFO or a link to any file."""
+    from ..templating import TemplateRefused, environment, read_template
+
+    try:
+        read_template(environment(root / "templates", None), root / filename)
+    except TemplateRefused as exc:
+        message = f"template refused: {exc.message}"
+        raise InputError([Problem(filename, None, "", message)]) from None
+
+
 def extract(root: Path) -> list[Entry]:
     """Every translatable string of the project, in file and line order, as catalog entries."""
     cfg = root / "babel.cfg"
@@ -89,6 +101,8 @@ def extract(root: Path) -> list[Entry]:
 
     def visiting(filename: str, method: str, options: dict[str, Any]) -> None:
         current[0] = filename
+        if method == "jinja2":  # read as the build reads it: no link out of templates/, no FIFO
+            _refuse_template(root, filename)
 
     found = extract_from_dir(
         str(root),
