@@ -21,7 +21,7 @@ class SourceText(str):
         obj.line = line
         return obj
 
-    def __getnewargs__(self) -> tuple[str, int]:  # pickled with its line (the topic cache)
+    def __getnewargs__(self) -> tuple[str, int]:  # rebuilt with its line (the topic cache)
         return str(self), self.line
 
 

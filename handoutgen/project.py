@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import legibility
+from .cache.codec import Codec
 from .cache.keys import engine_key, file_digest, key
-from .cache.store import FOLDER, folder, pickled
+from .cache.store import FOLDER, folder, kept
 from .editions import Edition, load_editions
 from .errors import InputError, Problem, SelectionError
 from .i18n.catalog import (
@@ -146,11 +147,11 @@ class Project:
         return self._handouts[topic]
 
     def _validated(self, topic: str, path: Path) -> Handout:
-        """A topic file -> its Handout, kept on disk under .cache/topics/ by the file's bytes,
-        the schema's, the pictures beside it and the engine (every library and the package's
-        code): each worker of a batch loads the topics it builds, and a kept one is read back
-        in a tenth of the time. A file that does not validate is not kept (its problems are
-        raised each time)."""
+        """A topic file -> its Handout, kept on disk under .cache/topics/ (as JSON data, see
+        ``_topic_codec``) by the file's bytes, the schema's, the pictures beside it and the
+        engine (every library and the package's code): each worker of a batch loads the topics
+        it builds, and a kept one is read back in a tenth of the time. A file that does not
+        validate is not kept (its problems are raised each time)."""
         from .validate import validate_handout
 
         try:
@@ -171,13 +172,16 @@ class Project:
             pictures,  # a figure is checked when its topic is validated
             engine_key(),
         )
-        return pickled(
+        codec = _topic_codec()
+        return kept(  # type: ignore[no-any-return]
             folder(self.root, "topics"),
             topic,
             recipe,
             lambda: validate_handout(
                 load_yaml(path, root=self.root, text=text), self.handout_schema
             ),
+            dumps=codec.dumps,
+            loads=codec.loads,
         )
 
     def brand_paper(self, brand_id: str) -> str:
@@ -298,6 +302,34 @@ class Project:
                 f"unknown locale {locale!r} (available: {', '.join(self.locales())})"
             )
         return load_catalog(self.locales_dir, locale)
+
+
+_codecs: list[Codec] = []
+
+
+def _topic_codec() -> Codec:
+    """JSON for a Handout: every dataclass of the model and of the block kinds' modules, and
+    the model's texts that remember their line (``SourceText``, rebuilt with its line)."""
+    if not _codecs:
+        import dataclasses
+        import inspect
+        import sys
+
+        from . import blocks, model
+
+        modules = [model, *(sys.modules[type(k).__module__] for k in blocks.registry().kinds)]
+        classes = [
+            c
+            for m in modules
+            for _, c in inspect.getmembers(m, inspect.isclass)
+            if c.__module__ == m.__name__
+            and (
+                dataclasses.is_dataclass(c)
+                or (issubclass(c, str) and c.__getnewargs__ is not str.__getnewargs__)
+            )
+        ]
+        _codecs.append(Codec(classes))
+    return _codecs[0]
 
 
 __all__ = ["DEFAULT_BRAND", "STANDARD_EDITION", "InputError", "Project"]

@@ -836,40 +836,6 @@ def test_the_fast_schema_check_agrees_with_jsonschema(document, schema):
     assert checked > 90 and rejected > 40
 
 
-def test_the_compiled_schema_check_is_kept_and_a_broken_copy_is_made_again(tmp_path):
-    import fastjsonschema
-
-    from handoutgen import schema as schema_module
-    from handoutgen.schema import SCHEMA_CACHE, _fast_check
-
-    schema = tmp_path / "handouts" / "handout.schema.json"
-    schema.parent.mkdir()
-    shutil.copy(REPO / "handouts" / "handout.schema.json", schema)
-    data = load_yaml(REPO / "handouts" / "neuromyotonia.yaml").data
-    bad = {**data, "sections": "none"}
-
-    def verdicts() -> tuple[bool, bool]:
-        schema_module._validators.clear()  # not the per-process cache
-        check = _fast_check(schema)
-        out = []
-        for doc in (data, bad):
-            try:
-                check(doc)
-                out.append(True)
-            except fastjsonschema.JsonSchemaException:
-                out.append(False)
-        return out[0], out[1]
-
-    assert verdicts() == (True, False)
-    (kept,) = (tmp_path / SCHEMA_CACHE).iterdir()
-    kept.write_bytes(b"not marshal data")
-    assert verdicts() == (True, False)  # rebuilt, and stored again
-    assert kept.read_bytes() != b"not marshal data"
-    schema.write_text(schema.read_text().replace('"minItems": 1', '"minItems": 0', 1))
-    verdicts()
-    assert len(list((tmp_path / SCHEMA_CACHE).iterdir())) == 2  # another schema, another key
-
-
 def test_a_control_or_hidden_character_in_a_theme_file_is_refused_at_its_line(tmp_path):
     # a NUL in a hyphenation dictionary's name was silently no hyphenation
     from handoutgen.theme import load_theme_layers

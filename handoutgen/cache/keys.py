@@ -105,16 +105,24 @@ _fresh = [False]  # a digest was taken (not read back) since the index was last 
 
 def load_index(path: Path) -> None:
     """Remembered digests from an earlier process (``.cache/digests.json``), read once a
-    process: each entry is used only if its file still has the identity recorded with it."""
+    process, and only if it verifies as this user's (``store.unsealed``): each entry is used
+    only if its file still has the identity recorded with it."""
     if not enabled() or str(path) in _loaded:
         return
     _loaded.add(str(path))
+    from .store import unsealed
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        payload = unsealed(path.read_bytes(), _index_key(path))
+        data = json.loads(payload) if payload is not None else None
     except (OSError, ValueError):
         return
     if isinstance(data, dict):  # a damaged entry never matches a file's identity
         _digests.fill((k, (tuple(v[0]), v[1])) for k, v in data.items() if _entry(v))
+
+
+def _index_key(path: Path) -> str:
+    return f"file digests {os.fspath(path)}"
 
 
 def _entry(value: object) -> bool:
@@ -137,11 +145,11 @@ def save_index(path: Path, root: Path) -> None:
         for name, found in _digests.items()
         if isinstance(name, str) and name.startswith(inside)
     }
-    try:
-        from ..write import write_atomic
+    from .store import write_sealed
 
-        write_atomic(path, json.dumps(entries, sort_keys=True).encode("utf-8"))
-        _fresh[0] = False
+    try:
+        if write_sealed(path, json.dumps(entries, sort_keys=True).encode(), _index_key(path)):
+            _fresh[0] = False
     except OSError:
         pass
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import gettext as _gettext
+import hashlib
 import json
 import mmap
 import struct
-from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -19,8 +18,11 @@ from babel.core import get_global
 from .. import cache
 from ..cache import memoized
 from ..cache.keys import engine_key, file_digest, key
-from ..cache.store import FOLDER, folder
-from ..errors import SelectionError
+from ..cache.store import FOLDER, folder, verified_length, write_sealed
+from ..errors import InputError, SelectionError
+from ..limits import limits_file
+from .mofile import MoFile, compiled
+from .poread import read_po
 from .stamps import REVIEWER_HEADER, reviewed
 
 SOURCE_LOCALE = "en"
@@ -140,113 +142,6 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-class MoFile:
-    """A compiled (GNU ``.mo``) catalog read in place, never parsed whole: a key is found by
-    binary search over the file's sorted table, and the first lookup in a topic decodes that
-    topic's entries, which sit together because keys sort by ``topic/section/...`` context.
-    Only the last few topics are kept, so a catalog for 250 topics costs what one topic does."""
-
-    KEPT_TOPICS = 8
-
-    def __init__(self, data: bytes | mmap.mmap) -> None:
-        magic = struct.unpack_from("<I", data, 0)[0]
-        order = {0x950412DE: "<", 0xDE120495: ">"}.get(magic)
-        if order is None:
-            raise ValueError("not a compiled gettext catalog")
-        self._bytes = data
-        self._pair = struct.Struct(order + "II")
-        header = struct.unpack_from(order + "4I", data, 4)
-        _, self._entry_count, self._key_table, self._value_table = header
-        self._found: dict[str, str] = {}  # translations decoded so far (shared strings)
-        self._topics: OrderedDict[str, list[str]] = OrderedDict()  # topic -> its keys
-        self._rule: Callable[[int], int] | None = None  # Plural-Forms, compiled when needed
-        # what the safety checks found (i18n.safety), set where the catalog is compiled
-        self.unsafe: dict[str, tuple[int, list[str]]] = {}
-        self.file_problems: list[tuple[int, str]] = []
-        self.review_stale = False
-        self.headers = {}
-        if self._entry_count and self._key_at(0) == b"":
-            for line in self._value_at(0).decode("utf-8").splitlines():
-                name, _, value = line.partition(":")
-                self.headers[name.strip().lower()] = value.strip()
-
-    def _key_at(self, i: int) -> bytes:
-        length, offset = self._pair.unpack_from(self._bytes, self._key_table + 8 * i)
-        return bytes(self._bytes[offset : offset + length]).split(b"\0", 1)[0]
-
-    def _value_at(self, i: int) -> bytes:
-        length, offset = self._pair.unpack_from(self._bytes, self._value_table + 8 * i)
-        return bytes(self._bytes[offset : offset + length])
-
-    def _first_at_or_after(self, target: bytes) -> int:
-        lo, hi = 0, self._entry_count
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self._key_at(mid) < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-
-    def _get(self, key: str) -> str | None:
-        if key in self._found:
-            return self._found[key]
-        context = key.partition("\x04")[0] if "\x04" in key else ""
-        topic = context.partition("/")[0] if "/" in context else ""
-        if topic:
-            if topic in self._topics:
-                self._topics.move_to_end(topic)
-                return None  # the topic is loaded: this key has no translation
-            self._load_topic(topic)
-            return self._found.get(key)
-        target = key.encode("utf-8")
-        i = self._first_at_or_after(target)
-        if i < self._entry_count and self._key_at(i) == target:
-            self._found[key] = self._value_at(i).decode("utf-8")
-            return self._found[key]
-        return None
-
-    def get(self, key: str) -> str | None:
-        """The translation of ``key`` (``context\\x04message`` or ``message``), or None. An
-        entry with plural forms is not a translation of its singular: see ``plural``."""
-        found = self._get(key)
-        return None if found is None or "\x00" in found else found
-
-    def plural(self, singular: str, n: int) -> str | None:
-        """The form for ``n`` of the plural entry ``singular``, or None."""
-        found = self._get(singular)
-        if found is None or "\x00" not in found:
-            return None
-        forms = found.split("\x00")
-        index = self._plural_rule()(n)
-        return forms[index] if 0 <= index < len(forms) and forms[index] else None
-
-    def _plural_rule(self) -> Callable[[int], int]:
-        if self._rule is None:
-            expression = self.headers.get("plural-forms", "").partition("plural=")[2]
-            expression = expression.strip().rstrip(";") or "n != 1"
-            self._rule = _gettext.c2py(expression)
-        return self._rule
-
-    def _load_topic(self, topic: str) -> None:
-        prefix = f"{topic}/".encode()
-        i = self._first_at_or_after(prefix)
-        keys = []
-        while i < self._entry_count and (raw := self._key_at(i)).startswith(prefix):
-            key = raw.decode("utf-8")
-            self._found[key] = self._value_at(i).decode("utf-8")
-            keys.append(key)
-            i += 1
-        self._topics[topic] = keys
-        if isinstance(self._bytes, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
-            # the pages read stay in the system's file cache, but leave this process's memory:
-            # otherwise every topic visited would add its part of the file to the RSS
-            self._bytes.madvise(mmap.MADV_DONTNEED)
-        while len(self._topics) > self.KEPT_TOPICS:
-            for old in self._topics.popitem(last=False)[1]:
-                self._found.pop(old, None)
-
-
 _compiled_catalogs = cache.memo("compiled catalogs")
 
 
@@ -255,39 +150,32 @@ def _compiled(path: Path) -> tuple[MoFile, str | None]:
     process and PO content; on disk under ``.cache/catalogs``, named by the PO's hash, written
     once and never changed, so a mapped copy cannot be rewritten under a running build:
     ``i18n compile`` or ``msgfmt`` write the ``.mo`` beside the PO, which builds never read).
-    Fuzzy entries are left out. With caches off, compiled in memory every time."""
+    Fuzzy entries are left out. With caches off, compiled in memory every time. A catalog
+    that cannot be read raises InputError naming it (and is not read again this process)."""
     digest = file_digest(path)
     found = _compiled_catalogs.get((path, digest))
     if found is None:
-        found = _compiled_catalogs.put((path, digest), _compile(path, digest))
+        try:
+            found = _compile(path, digest)
+        except InputError as exc:
+            found = exc
+        _compiled_catalogs.put((path, digest), found)
+    if isinstance(found, InputError):
+        raise found
     return found
 
 
 def _compile(path: Path, digest: str) -> tuple[MoFile, str | None]:
     root = path.parents[3]  # <root>/locales/<id>/LC_MESSAGES/<domain>.po
     ident = path.parent.parent.name
-    # named by the catalog's bytes, and the engine that compiled it (polib, the package)
-    cached = folder(root, "catalogs") / f"{ident}-{key('catalog', digest, engine_key())[:32]}.mo"
-    if not cache.enabled():
-        text = path.read_text(encoding="utf-8")
-        po = polib.pofile(text)
-        reviewer, stale = reviewed(po)
-        return _checked(MoFile(po.to_binary()), *_safety(text, po), stale), reviewer
-    with contextlib.suppress(OSError, ValueError, struct.error):  # missing or unreadable
-        with cached.open("rb") as fh:
-            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        compiled = MoFile(mapped)
-        checked = compiled.headers.get(_SAFETY_HEADER.lower())
-        if compiled.headers.get(_SOURCE_HEADER.lower()) == digest and checked:
-            found = json.loads(checked)
-            stale = bool(found.get("review_stale"))
-            reviewer = None if stale else compiled.headers.get(REVIEWER_HEADER.lower(), "")
-            unsafe = {k: (line, list(p)) for k, (line, p) in found["entries"].items()}
-            problems = [(line, message) for line, message in found["file"]]
-            return _checked(compiled, unsafe, problems, stale), (reviewer or "").strip() or None
-        mapped.close()
-    text = path.read_text(encoding="utf-8")
-    po = polib.pofile(text)
+    # the catalog's bytes, the bounds it was read within, and the engine that compiled it
+    recipe = key("catalog", digest, file_digest(limits_file(root)), engine_key())
+    cached = folder(root, "catalogs") / f"{ident}-{recipe[:32]}.mo"
+    if cache.enabled():
+        found = _read_back(cached, recipe, digest)
+        if found is not None:
+            return found
+    raw, text, po = read_po(path, root, _relative(path, root))
     unsafe, problems = _safety(text, po)
     reviewer, stale = reviewed(po)
     po.metadata[_SOURCE_HEADER] = digest
@@ -296,15 +184,44 @@ def _compile(path: Path, digest: str) -> tuple[MoFile, str | None]:
         ensure_ascii=True,
         sort_keys=True,
     )
-    data = po.to_binary()
-    with contextlib.suppress(OSError):  # a read-only checkout still builds
-        from ..write import write_atomic
-
-        write_atomic(cached, data)
-        for old in cached.parent.glob(f"{ident}-*.mo"):  # earlier versions of this catalog
-            if old != cached:
-                old.unlink(missing_ok=True)
+    data = compiled(po)
+    # kept only when the bytes compiled are those the digest names (not changed meanwhile)
+    if cache.enabled() and hashlib.sha256(raw).hexdigest() == digest:
+        with contextlib.suppress(OSError):  # a read-only checkout still builds
+            if write_sealed(cached, data, recipe):
+                for old in cached.parent.glob(f"{ident}-*.mo"):  # earlier versions
+                    if old != cached:
+                        old.unlink(missing_ok=True)
     return _checked(MoFile(data), unsafe, problems, stale), reviewer
+
+
+def _read_back(cached: Path, recipe: str, digest: str) -> tuple[MoFile, str | None] | None:
+    """The compiled catalog kept for ``recipe``, mapped in place, or None: missing, cut short,
+    changed, planted or made from other bytes (its trailer's HMAC and the PO digest in its
+    header are both checked) are all a miss."""
+    try:
+        with cached.open("rb") as fh:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # missing, unreadable, empty
+        return None
+    try:
+        if verified_length(mapped, recipe) is None:
+            raise ValueError("not an entry for this catalog")
+        if hasattr(mmap, "MADV_DONTNEED"):  # the pages hashed leave this process's memory
+            mapped.madvise(mmap.MADV_DONTNEED)
+        compiled = MoFile(mapped)
+        checked = compiled.headers.get(_SAFETY_HEADER.lower())
+        if compiled.headers.get(_SOURCE_HEADER.lower()) != digest or not checked:
+            raise ValueError("made from other bytes")
+        found = json.loads(checked)
+        stale = bool(found.get("review_stale"))
+        reviewer = None if stale else compiled.headers.get(REVIEWER_HEADER.lower(), "")
+        unsafe = {k: (line, list(p)) for k, (line, p) in found["entries"].items()}
+        problems = [(line, message) for line, message in found["file"]]
+    except (ValueError, KeyError, TypeError, struct.error):  # our own data of another format
+        mapped.close()
+        return None
+    return _checked(compiled, unsafe, problems, stale), (reviewer or "").strip() or None
 
 
 def _safety(

@@ -17,7 +17,7 @@ def test_a_dictionary_is_cached_and_read_back_with_the_same_patterns(tmp_path, f
     path = pyphen.LANGUAGES["de_DE"]
     hyphenation.preload("de_DE", tmp_path)
     parsed = pyphen.hdcache[path]
-    [cache] = (tmp_path / hyphenation.CACHE).glob("hyph_de_DE-*.marshal")
+    [cache] = (tmp_path / hyphenation.CACHE).glob("hyph_de_DE-*.json")
     pyphen.hdcache.clear()
     hyphenation.preload("de_DE", tmp_path)
     loaded = pyphen.hdcache[path]
@@ -35,8 +35,8 @@ def test_a_dictionary_is_cached_and_read_back_with_the_same_patterns(tmp_path, f
 
 def test_a_broken_cache_is_parsed_again(tmp_path, fresh):
     hyphenation.preload("de_DE", tmp_path)
-    [cache] = (tmp_path / hyphenation.CACHE).glob("*.marshal")
-    cache.write_bytes(b"not marshal data")
+    [cache] = (tmp_path / hyphenation.CACHE).glob("*.json")
+    cache.write_bytes(b"not a kept dictionary")
     pyphen.hdcache.clear()
     hyphenation.preload("de_DE", tmp_path)
     assert pyphen.Pyphen(lang="de_DE").positions("Untersuchung")
@@ -92,3 +92,42 @@ def test_the_dictionaries_marshal_cannot_store_are_parsed_once(tmp_path, fresh):
     reference = pyphen.HyphDict(path)
     word = "egészségügyi"
     assert pyphen.hdcache[path].positions(word) == reference.positions(word)
+
+
+def test_a_kept_dictionary_is_data_and_an_edited_one_is_not_served(tmp_path, fresh):
+    """The entry is JSON text; one changed under its trailer (to move every break) is parsed
+    from the dictionary again, never used."""
+    import json
+
+    from handoutgen.cache import store
+
+    hyphenation.preload("de_DE", tmp_path)
+    [cache] = (tmp_path / hyphenation.CACHE).glob("hyph_de_DE-*.json")
+    data = cache.read_bytes()
+    buckets, maxlen = json.loads(data[: -store.TRAILER])
+    assert isinstance(maxlen, int) and all(isinstance(t, str) for t in buckets.values())
+    import re
+
+    def no_breaks(text: str) -> str:
+        return re.sub(r":(\d+)", lambda m: ":" + "0" * len(m.group(1)), text)
+
+    edited = {head: no_breaks(text) for head, text in buckets.items()}
+    payload = json.dumps([edited, maxlen], ensure_ascii=False).encode()
+    cache.write_bytes(payload + data[-store.TRAILER :])
+    pyphen.hdcache.clear()
+    hyphenation.preload("de_DE", tmp_path)
+    word = "Nervenleitungsuntersuchung"
+    path = pyphen.LANGUAGES["de_DE"]
+    assert hyphenation.Patterns(edited).get(".abi") != hyphenation.Patterns(buckets).get(".abi")
+    assert pyphen.hdcache[path].positions(word) == pyphen.HyphDict(path).positions(word)
+    assert pyphen.hdcache[path].positions(word)
+    assert cache.read_bytes() == data  # made again
+
+
+def test_a_pattern_the_text_cannot_hold_is_refused_when_kept():
+    for patterns in ({"a b": (0, (1,))}, {"ab": (0, (10,))}, {"": (0, (1,))}):
+        with pytest.raises(ValueError):
+            hyphenation.bucketed(patterns)
+    assert hyphenation._unpacked(hyphenation.bucketed({"ab": (1, (0, 2))})["ab"]) == {
+        "ab": (1, (0, 2))
+    }
