@@ -175,6 +175,12 @@ def _compose(text: str, display: str, bounds: Bounds) -> yaml.Node | None:
         raise _explained(text, display, bounds, exc) from None
     except RecursionError:  # PyYAML's own composer (no libyaml) recurses at every level
         raise _explained(text, display, bounds, None) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (a control such as DEL)
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else 0
+        kind = "a control character" if code < 0x20 or 0x7F <= code < 0xA0 else "a noncharacter"
+        message = f"U+{code:04X} is {kind}, not allowed in a YAML file"
+        raise _Refused(Problem(display, line, "", message)) from None
 
 
 def _explained(

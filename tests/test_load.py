@@ -52,6 +52,23 @@ def test_a_tab_is_named_in_the_syntax_error(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("char", "kind"),
+    [
+        ("\x7f", "a control character"),
+        ("\x01", "a control character"),
+        ("\ufffe", "a noncharacter"),
+    ],
+)
+def test_a_character_yaml_refuses_is_a_problem_at_its_line(tmp_path, char, kind):
+    # a DEL in a title was a ReaderError traceback (topics) or an 'internal error' (brands)
+    src = load_text(tmp_path, f"a: 1\nb: x{char}y\nc: 3\n")
+    assert src.data is None
+    assert [(p.line, p.message) for p in src.problems] == [
+        (2, f"U+{ord(char):04X} is {kind}, not allowed in a YAML file")
+    ]
+
+
 def test_libyaml_and_pyyaml_give_the_same_lines(tmp_path):
     import yaml
 
