@@ -143,6 +143,9 @@ def build_one(
                 "(--allow-overdue prints it marked 'Review overdue' on every page)"
             )
             return None, Outcome(job, "failed", reason=reason)
+        edition = project.edition(job.edition)
+        if not edition.allows(job.paper):
+            return None, Outcome(job, "failed", reason=edition.refusal(job.paper))
         brand = project.brand(job.brand)
         theme = project.theme(job.brand, job.edition)
         dictionary = LocaleRules(theme, locale).hyphenation
@@ -179,6 +182,7 @@ def build_one(
             fonts_dir=project.fonts_dir,
             origins=origins,
             tagged=tagged,
+            duplex=edition.duplex,
         )
     except HandoutError as exc:
         return None, Outcome(job, "failed", reason=str(exc))

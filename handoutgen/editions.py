@@ -13,6 +13,9 @@ from .load import load_yaml
 
 FILE = "editions.yaml"  # in templates/
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_KEYS = {"description", "theme", "duplex", "papers"}
+# the PDF's /ViewerPreferences /Duplex values (ISO 32000-1, table 150)
+DUPLEX = ("Simplex", "DuplexFlipShortEdge", "DuplexFlipLongEdge")
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,18 @@ class Edition:
     name: str
     description: str
     theme: tuple[str, ...]  # layers of templates/themes/ over default.yaml, in order
+    duplex: str | None = None  # the print dialog's duplex preference (DUPLEX), if any
+    papers: tuple[str, ...] | None = None  # the papers it is made on; None: every paper
+    papers_why: str = ""  # why only those, for the message that refuses another
+
+    def allows(self, paper: str) -> bool:
+        return self.papers is None or paper in self.papers
+
+    def refusal(self, paper: str) -> str:
+        """Why this edition is not made on ``paper`` (a paper it does not allow)."""
+        why = f": {self.papers_why}" if self.papers_why else ""
+        made = ", ".join(self.papers or ())
+        return f"the {self.name} edition is not made on {paper} paper{why} (choose {made})"
 
     def template_names(self, main: str) -> list[str]:
         return template_names(self.name, main)
@@ -45,9 +60,32 @@ def load_editions(templates_dir: Path, *, root: Path) -> dict[str, Edition]:
                 src.problem((name,), "an edition name is lower-case letters, digits, -")
             )
             continue
-        if not isinstance(spec, dict) or set(spec) - {"description", "theme"}:
-            problems.append(src.problem((name,), "needs only 'description' and 'theme'"))
+        if not isinstance(spec, dict) or set(spec) - _KEYS:
+            problems.append(
+                src.problem((name,), "takes only 'description', 'theme', 'duplex' and 'papers'")
+            )
             continue
+        duplex = spec.get("duplex")
+        if duplex is not None and duplex not in DUPLEX:
+            problems.append(src.problem((name, "duplex"), f"must be one of {', '.join(DUPLEX)}"))
+        papers = spec.get("papers")
+        only: tuple[str, ...] | None = None
+        why = ""
+        if papers is not None:
+            listed = papers.get("only") if isinstance(papers, dict) else None
+            if (
+                not isinstance(papers, dict)
+                or set(papers) - {"only", "why"}
+                or not isinstance(listed, list)
+                or not listed
+                or not all(isinstance(x, str) for x in listed)
+                or not isinstance(papers.get("why", ""), str)
+            ):
+                problems.append(
+                    src.problem((name, "papers"), "must be {only: [paper, ...], why: text}")
+                )
+            else:
+                only, why = tuple(listed), str(papers.get("why", ""))
         layers = spec.get("theme") or []
         if not isinstance(layers, list) or not all(isinstance(x, str) for x in layers):
             problems.append(src.problem((name, "theme"), "must be a list of theme names"))
@@ -58,7 +96,14 @@ def load_editions(templates_dir: Path, *, root: Path) -> dict[str, Edition]:
                 problems.append(
                     src.problem((name, "theme", n), f"no theme {layer!r} (found: {found})")
                 )
-        out[str(name)] = Edition(str(name), str(spec.get("description", "")), tuple(layers))
+        out[str(name)] = Edition(
+            str(name),
+            str(spec.get("description", "")),
+            tuple(layers),
+            duplex if duplex in DUPLEX else None,
+            only,
+            why,
+        )
     if STANDARD_EDITION not in out and not problems:
         problems.append(src.problem((), f"the {STANDARD_EDITION!r} edition must be defined"))
     if problems:

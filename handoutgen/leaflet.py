@@ -153,12 +153,22 @@ def expand(project: Project, sel: Selection) -> list[Job]:
             papers = _match(sel.papers, project.papers(), "paper")
         else:  # an invalid brand is reported by each of its leaflets, as a failure
             papers = [project.brand_paper(brand)]
-        for topic in topics:
-            for locale in locales:
-                for edition in editions:
-                    for paper in papers:
-                        jobs.append(Job(topic, locale, brand, edition, paper))
+        for edition in editions:
+            made = project.edition(edition)
+            for paper in papers:
+                if made.allows(paper):
+                    jobs.extend(
+                        Job(t, loc, brand, edition, paper) for t in topics for loc in locales
+                    )
+                elif _named(sel.editions, edition) and _named(sel.papers, paper):
+                    raise SelectionError(made.refusal(paper))
     return sorted(jobs)
+
+
+def _named(patterns: Sequence[str] | None, value: str) -> bool:
+    """Whether ``value`` was asked for by name (or is the default), not only matched by a glob:
+    an edition a paper cannot carry is refused when named, and left out of a glob."""
+    return not patterns or value in patterns
 
 
 def shard_of(jobs: Sequence[Job], index: int, count: int) -> list[Job]:

@@ -182,12 +182,14 @@ def render(
     fonts_dir: Path,
     origins: Origins | None = None,
     tagged: bool = True,
+    duplex: str | None = None,
 ) -> Rendered:
     """Lay ``document`` out on ``paper`` and return the PDF bytes, page count and structure.
     Raises RenderError, before drawing anything, if a character has no glyph in its font,
     and names the block that cannot be laid out. ``tagged`` (the default) writes a tagged
     PDF/UA-1 and PDF/A-2a file: marked content, structure tree, XMP and output intent;
-    untagged, the pages look the same."""
+    untagged, the pages look the same. The print dialog is asked for actual size
+    (/PrintScaling /None) and ``duplex`` (the edition's two-sided preference)."""
     refused = unprintable(document, origins)
     if refused:
         raise RenderError(
@@ -246,6 +248,9 @@ def render(
             conformance.conforming(canv)
             canv.finish_tags = finish_tags
         canv.setViewerPreference("DisplayDocTitle", "true")
+        canv.setViewerPreference("PrintScaling", "None")  # actual size: margins and 16 pt hold
+        if duplex:
+            canv.setViewerPreference("Duplex", duplex)
         made.append(canv)
         return canv
 

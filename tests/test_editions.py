@@ -36,6 +36,7 @@ def test_every_problem_of_the_editions_file_is_named_at_its_line(scratch: Projec
         "Big Print: {theme: []}\n"
         "huge:\n  theme: [no-such-theme]\n"
         "odd:\n  description: x\n  colour: red\n"
+        "two:\n  duplex: DuplexFlipSideways\n  papers: [a4]\n"
     )
     with pytest.raises(InputError) as caught:
         load_editions(scratch.templates_dir, root=scratch.root)
@@ -43,5 +44,48 @@ def test_every_problem_of_the_editions_file_is_named_at_its_line(scratch: Projec
     assert found == [
         (2, "Big Print", "an edition name is lower-case letters, digits, -"),
         (4, "huge.theme[0]", "no theme 'no-such-theme'"),
-        (6, "odd", "needs only 'description' and 'theme'"),
+        (6, "odd", "takes only 'description', 'theme', 'duplex' and 'papers'"),
+        (9, "two.duplex", "must be one of Simplex, DuplexFlipShortEdge, DuplexFlipLongEdge"),
+        (10, "two.papers", "must be {only: [paper, ...], why: text}"),
     ]
+
+
+def test_large_print_on_a5_is_refused_when_named_and_left_out_of_a_glob(project: Project):
+    """UKAAF clear print: A4 or Letter. Named, A5 large print is a selection error that says
+    why and what to choose; a glob over papers and editions leaves it out; a job made by hand
+    fails with the same reason."""
+    from handoutgen.errors import SelectionError
+    from handoutgen.leaflet import Selection, expand
+
+    with pytest.raises(SelectionError) as caught:
+        expand(project, Selection(None, ["en"], None, ["large-print"], ["a5"]))
+    assert "large-print edition is not made on a5 paper" in str(caught.value)
+    assert "A4 or Letter" in str(caught.value) and "choose a4, letter" in str(caught.value)
+    jobs = expand(project, Selection(None, ["en"], None, ["*"], ["*"]))
+    assert {(j.edition, j.paper) for j in jobs} == {
+        ("standard", "a4"),
+        ("standard", "a5"),
+        ("standard", "letter"),
+        ("large-print", "a4"),
+        ("large-print", "letter"),
+    }
+    rendered, outcome = build_one(
+        project, Job("neuromyotonia", "en", "default", "large-print", "a5")
+    )
+    assert rendered is None and outcome.status == "failed"
+    assert "not made on a5 paper" in (outcome.reason or "")
+
+
+def test_print_settings_are_in_every_pdf(project: Project):
+    """Actual size (/PrintScaling /None, as the README asks) and each edition's duplex
+    preference, read back from the PDF's /ViewerPreferences."""
+    import io
+
+    import pypdf
+
+    for edition in project.editions():
+        rendered, outcome = build_one(project, Job("neuromyotonia", "en", "default", edition, "a4"))
+        assert rendered is not None, outcome.reason
+        prefs = pypdf.PdfReader(io.BytesIO(rendered.pdf)).trailer["/Root"]["/ViewerPreferences"]
+        assert prefs["/PrintScaling"] == "/None"
+        assert prefs["/Duplex"] == "/" + project.edition(edition).duplex
