@@ -16,6 +16,7 @@ import jinja2
 
 from . import cache, notices
 from .blocks import registry
+from .brands import online_url
 from .editions import template_names
 from .errors import InputError, Problem
 from .inline import InlineError, literal, parse_inline, plain_text
@@ -197,6 +198,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         "translation_reviewer": loc.translation_reviewer,
         "translation_changed": loc.translation_changed,
         "edition": request.edition,
+        "online_url": online_url(brand, loc.handout.id, loc.locale.tag),
         "draft": request.draft,
         "overdue": request.overdue,
         "page_token": "{page}",
