@@ -22,7 +22,7 @@ from .layout.fonts import font_name, register_families
 from .layout.glyphs import Gap, Origins, describe, gaps
 from .layout.scripts import LocaleRules
 from .layout.styles import styles_for
-from .model import Document, Rendered
+from .model import DocMeta, Document, Rendered
 from .pdf import metadata, tree
 from .pdf.canvas import LeafletCanvas
 from .pdf.structure import Tagged
@@ -174,6 +174,28 @@ def _too_tall(flowable: Any, builder: Builder, frame_height: float) -> str | Non
     return f"rows[{index}] ({first[:30]!r} ...) is {size}: shorten the row or split it"
 
 
+def prepare(
+    document: Document, theme: Theme, fonts_dir: Path, origins: Origins | None = None
+) -> LocaleRules:
+    """The locale rules of ``document``, its fonts registered; RenderError, before anything is
+    drawn, for a character no line can carry or no font has."""
+    refused = unprintable(document, origins)
+    if refused:
+        raise RenderError(
+            f"unprintable characters: {len(refused)} control, surrogate or bidi control "
+            "character(s)\n" + "\n".join(refused)
+        )
+    rules = rules_of(document, theme)
+    register_families(rules.families(), fonts_dir)
+    missing = missing_glyphs(document, theme, origins)
+    if missing:
+        raise RenderError(
+            f"missing glyphs: {len(missing)} character(s) no font has\n"
+            + "\n".join(map(str, missing))
+        )
+    return rules
+
+
 def render(
     document: Document,
     theme: Theme,
@@ -190,23 +212,39 @@ def render(
     PDF/UA-1 and PDF/A-2a file: marked content, structure tree, XMP and output intent;
     untagged, the pages look the same. The print dialog is asked for actual size
     (/PrintScaling /None) and ``duplex`` (the edition's two-sided preference)."""
-    refused = unprintable(document, origins)
-    if refused:
-        raise RenderError(
-            f"unprintable characters: {len(refused)} control, surrogate or bidi control "
-            "character(s)\n" + "\n".join(refused)
-        )
-    rules = rules_of(document, theme)
-    register_families(rules.families(), fonts_dir)
-    missing = missing_glyphs(document, theme, origins)
-    if missing:
-        raise RenderError(
-            f"missing glyphs: {len(missing)} character(s) no font has\n"
-            + "\n".join(map(str, missing))
-        )
+    rules = prepare(document, theme, fonts_dir, origins)
     styles = styles_for(rules)
     geometry = page.page(theme, paper)
-    meta = document.meta
+    builder = Builder(styles, geometry.frame_width, geometry.frame_height, tagged=tagged)
+    story = page.story(document, builder)
+    painter = furniture.painter(document.furniture, rules, geometry.size)
+    return lay_out(
+        document.meta,
+        theme,
+        geometry,
+        builder,
+        story,
+        painter,
+        origins=origins,
+        tagged=tagged,
+        duplex=duplex,
+    )
+
+
+def lay_out(
+    meta: DocMeta,
+    theme: Theme,
+    geometry: page.Page,
+    builder: Builder,
+    story: list[Any],
+    painter: furniture.Painter,
+    *,
+    origins: Origins | None = None,
+    tagged: bool = True,
+    duplex: str | None = None,
+) -> Rendered:
+    """``story`` (made by ``builder``) laid out on pages of ``geometry``, each page's furniture
+    drawn by ``painter``: the PDF bytes, page count and structure (see ``render``)."""
     buffer = io.BytesIO()
     top, right, bottom, left = theme.margins
     doc = rl_doc.LeafletDoc(
@@ -231,9 +269,6 @@ def render(
         topMargin=top,
         bottomMargin=bottom,
     )
-    builder = Builder(styles, geometry.frame_width, geometry.frame_height, tagged=tagged)
-    story = page.story(document, builder)
-    painter = furniture.painter(document.furniture, rules, geometry.size)
     made: list[LeafletCanvas] = []
 
     def finish_tags(canv: LeafletCanvas, pages: list[Any]) -> None:
