@@ -160,9 +160,9 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
     init.add_argument(
         "locale", type=nonempty("locale", glob=False), help="BCP-47 tag, e.g. es, pt-BR"
     )
-    i18n.add_parser(
+    update = i18n.add_parser(
         "update",
-        help="re-extract and merge into every catalog (changed strings "
+        help="re-extract and merge into every catalog, or LOCALE's (changed strings "
         "become fuzzy, with the old source text in #| lines)",
     )
     i18n.add_parser(
@@ -170,7 +170,17 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
     )
     stats = i18n.add_parser("stats", help="translated / fuzzy / untranslated, per locale and topic")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
-    i18n.add_parser("check", help="placeholders, inline syntax, numbers and sync with the sources")
+    check = i18n.add_parser(
+        "check", help="placeholders, inline syntax, numbers, plural forms and sync with the sources"
+    )
+    for verb in (update, stats, check):  # one language, or several; none: every catalog
+        verb.add_argument(
+            "locales",
+            nargs="*",
+            metavar="LOCALE",
+            type=nonempty("locale", glob=False),
+            help="BCP-47 tag of a catalog, e.g. es (default: every catalog)",
+        )
     stamp = i18n.add_parser(
         "review",
         help="record that a medical translator checked a catalog as it is now (the stamp "

@@ -112,6 +112,13 @@ def entry_line(path: Path, ctx: str | None, msgid: str) -> int:
     raise AssertionError(f"{ctx} {msgid!r} not in {path}")
 
 
+def msgstr_line(path: Path, ctx: str | None, msgid: str) -> int:
+    """The line of the ``msgstr`` of the entry ``(ctx, msgid)``: where check names it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = entry_line(path, ctx, msgid)
+    return next(n for n in range(start, len(lines) + 1) if lines[n - 1].startswith("msgstr"))
+
+
 def previous_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("#|")]
 
@@ -679,7 +686,7 @@ def test_check_reports_each_planted_error_kind(scratch: Project, kind: str):
     e = entry(po, ctx, msgid)
     plant(e)
     save(po, path)
-    line = entry_line(path, ctx, e.msgid)
+    line = msgstr_line(path, ctx, e.msgid)
     problems = check_catalogs(root)
     assert len(problems) == 1, problems
     [problem] = problems
@@ -843,7 +850,7 @@ def test_check_command_exit_status(scratch: Project, capsys):
     checked = f"ok: {len(catalog_locales(root))} catalog(s) checked."
     assert capsys.readouterr().out.strip() == checked
     _set_numbers(root, "50")
-    line = entry_line(
+    line = msgstr_line(
         po_path(root, "es"), ANTIBODIES, entry(load(po_path(root, "es")), ANTIBODIES).msgid
     )
     assert main(["--root", str(root), "i18n", "check"]) == 1
