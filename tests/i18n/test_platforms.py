@@ -282,7 +282,18 @@ def _msgcat_save(path: Path) -> None:
     shutil.move(out, path)
 
 
-@pytest.mark.parametrize("save", [_wrapped_save, _msgcat_save], ids=["wrapped", "msgcat"])
+def _msgmerge_save(path: Path) -> None:
+    """As Weblate's msgmerge add-on or a maintainer's msgmerge would write it."""
+    out = path.with_suffix(".tmp")
+    pot = path.parents[2] / "handouts.pot"
+    done = run(gettext_tool("msgmerge"), "-q", "--previous", str(path), str(pot), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    shutil.move(out, path)
+
+
+@pytest.mark.parametrize(
+    "save", [_wrapped_save, _msgcat_save, _msgmerge_save], ids=["wrapped", "msgcat", "msgmerge"]
+)
 def test_a_catalog_saved_by_another_tool_round_trips_through_update(scratch: Project, save):
     root = ready(scratch)
     update_catalogs(root)
