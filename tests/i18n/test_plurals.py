@@ -16,8 +16,9 @@ from pypdf import PdfReader
 
 from handoutgen.build import Job, build_one
 from handoutgen.i18n.checks import check_catalogs
+from handoutgen.i18n.stamps import reviewed
 from handoutgen.i18n.stats import catalog_stats
-from handoutgen.i18n.workflow import build_pot, po_path, update_catalogs
+from handoutgen.i18n.workflow import build_pot, po_path, stamp_review, update_catalogs
 from handoutgen.project import Project
 
 from ..conftest import ROOT
@@ -202,3 +203,14 @@ def test_the_build_skips_a_missing_form_and_refuses_a_wrong_one(scratch: Project
     where = f"locales/ar/LC_MESSAGES/handouts.po:{_line_of(path, f'msgstr[{form}]')}"
     assert where in (outcome.reason or ""), outcome.reason
     assert f"msgstr[{form}]: numbers differ" in (outcome.reason or "")
+
+
+def test_a_review_stamp_covers_every_plural_form(scratch: Project):
+    root = plural_project(scratch)
+    path = fill(root, "ar", AR_FORMS)
+    stamp_review(root, "ar", "Dr Test, medical translator")
+    assert reviewed(polib.pofile(str(path))) == ("Dr Test, medical translator", False)
+    changed = list(AR_FORMS)
+    changed[4] = changed[4].replace("قسمًا", "بابًا")
+    fill(root, "ar", changed)
+    assert reviewed(polib.pofile(str(path))) == (None, True)
