@@ -222,6 +222,10 @@ def _main(argv: list[str] | None) -> int:
             from .review import run as review_report
 
             return review_report(project, args)
+        if args.command == "serve":
+            from .serve import run as serve
+
+            return serve(project, args)
         if args.command == "i18n":
             from .i18n import run as i18n
 

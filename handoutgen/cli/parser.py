@@ -15,7 +15,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs every run 3 ms
 if TYPE_CHECKING:
     from typing import Any
 
-COMMANDS = ("build", "manifest", "check", "i18n", "list", "review")
+COMMANDS = ("build", "manifest", "check", "i18n", "list", "review", "serve")
 NO_CACHE_HELP = (
     "no caches, on disk or in memory, and ReportLab's own classes: every leaflet is built "
     "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1"
@@ -100,6 +100,11 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         from .review import add_options
 
         add_options(r)
+    s = command("serve", help="the front-desk web page: find, preview and print leaflets")
+    if wanted == "serve":
+        from .serve import add_options as serve_options
+
+        serve_options(s)
     return p
 
 
