@@ -19,6 +19,7 @@ from ..write import write_atomic
 from .catalog import DOMAIN, REVIEWER_HEADER, SOURCE_LOCALE, to_babel
 from .extract import extract
 from .headers import catalog_header, template_header
+from .mofile import compiled
 from .poflags import nplurals, store_own_flags
 
 
@@ -310,7 +311,7 @@ def compile_catalogs(root: Path) -> list[Path]:
     for babel_id in catalog_locales(root):
         po = load(po_path(root, babel_id))
         path = po_path(root, babel_id).with_suffix(".mo")
-        write_atomic(path, po.to_binary())
+        write_atomic(path, compiled(po))  # as builds compile: every plural form required
         written.append(path)
     return written
 

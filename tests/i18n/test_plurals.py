@@ -18,7 +18,13 @@ from handoutgen.build import Job, build_one
 from handoutgen.i18n.checks import check_catalogs
 from handoutgen.i18n.stamps import reviewed
 from handoutgen.i18n.stats import catalog_stats
-from handoutgen.i18n.workflow import build_pot, po_path, stamp_review, update_catalogs
+from handoutgen.i18n.workflow import (
+    build_pot,
+    compile_catalogs,
+    po_path,
+    stamp_review,
+    update_catalogs,
+)
 from handoutgen.project import Project
 
 from ..conftest import ROOT
@@ -214,3 +220,19 @@ def test_a_review_stamp_covers_every_plural_form(scratch: Project):
     changed[4] = changed[4].replace("قسمًا", "بابًا")
     fill(root, "ar", changed)
     assert reviewed(polib.pofile(str(path))) == (None, True)
+
+
+def test_compile_leaves_out_a_plural_missing_a_form(scratch: Project):
+    root = plural_project(scratch)
+    fill(root, "ar", AR_FORMS[:2])
+
+    def arabic() -> gettext.GNUTranslations:
+        [mo] = [p for p in compile_catalogs(root) if p.parent.parent.name == "ar"]
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+
+    assert arabic().ngettext(SINGULAR, PLURAL, 1) == SINGULAR  # not half translated
+    fill(root, "ar", AR_FORMS)
+    assert [arabic().ngettext(SINGULAR, PLURAL, n) for n in (0, 1, 2, 5, 11, 100)] == [
+        AR_FORMS[i] for i in (0, 1, 2, 3, 4, 5)
+    ]
