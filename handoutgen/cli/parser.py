@@ -15,7 +15,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs every run 3 ms
 if TYPE_CHECKING:
     from typing import Any
 
-COMMANDS = ("build", "manifest", "check", "i18n", "list", "review", "serve")
+COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve")
 NO_CACHE_HELP = (
     "no caches, on disk or in memory, and ReportLab's own classes: every leaflet is built "
     "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1"
@@ -83,11 +83,14 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         _build_options(b)
     m = command("manifest", help="manifest tools")
     if wanted == "manifest":
-        merges = m.add_subparsers(dest="manifest", required=True)
-        merge = merges.add_parser(
-            "merge", help="fold shard manifests in DIR into DIR/manifest.json"
-        )
-        merge.add_argument("dir", type=Path)
+        from .outfolder import add_manifest_commands
+
+        add_manifest_commands(m)
+    c = command("clean", help="remove the PDFs in --out that no input produces any more")
+    if wanted == "clean":
+        from .outfolder import add_clean_options
+
+        add_clean_options(c)
     command("check", help="validate every content, brand, theme and template file")
     i18n = command(
         "i18n", help="translation catalogs: extract, init, update, compile, stats, check"
