@@ -14,7 +14,7 @@ from ..project import Project
 _LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\([^)]*\)")  # [text](address) -> text
 _HOLE = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)[sd]|%%")  # filled in when printed
 _ESCAPED = re.compile(r"\\(.)")
-PROBE = 16  # characters of a text's start and end looked for on a page
+PROBE = 16  # characters of its start and end looked for, for a text split over pages
 
 
 @dataclass(frozen=True)
@@ -35,21 +35,26 @@ def squash(text: str) -> str:
     )
 
 
-def probes(printed: str) -> list[str]:
-    """What to look for on a page for a string as the catalog holds it: the start and end of
-    its longest run of literal text (markup removed, placeholders cut out)."""
+def literal(printed: str) -> str:
+    """The longest run of literal text of a string as the catalog holds it, squashed: markup
+    removed, placeholders (filled in when printed) cut out; empty if shorter than 3."""
     plain = _ESCAPED.sub(r"\1", _LINK.sub(r"\1", printed.replace("**", "")))
-    runs = sorted((squash(run) for run in _HOLE.split(plain)), key=len, reverse=True)
-    if not runs or len(runs[0]) < 3:
-        return []
-    longest = runs[0]
-    return list(dict.fromkeys([longest[:PROBE], longest[-PROBE:]]))
+    longest = max((squash(run) for run in _HOLE.split(plain)), key=len, default="")
+    return longest if len(longest) >= 3 else ""
 
 
 def pages_of(printed: str, squashed: list[str]) -> tuple[int, ...]:
-    """The pages (from 1) whose squashed text holds ``printed``'s start or end."""
-    looked = probes(printed)
-    return tuple(i + 1 for i, t in enumerate(squashed) if looked and any(p in t for p in looked))
+    """The pages (from 1) of ``squashed`` page texts where ``printed`` prints: those holding
+    its longest literal run whole, else (a paragraph split over a page break) those holding
+    its start or its end."""
+    run = literal(printed)
+    if not run:
+        return ()
+    whole = tuple(i + 1 for i, t in enumerate(squashed) if run in t)
+    if whole:
+        return whole
+    ends = (run[:PROBE], run[-PROBE:])
+    return tuple(i + 1 for i, t in enumerate(squashed) if any(e in t for e in ends))
 
 
 def rows(
