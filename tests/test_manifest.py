@@ -265,3 +265,25 @@ def test_a_format_version_that_is_not_one_is_refused(tmp_path: Path, version, ca
     (tmp_path / "manifest.json").write_text(json.dumps({"format_version": version, "leaflets": []}))
     assert generate(ROOT, "clean", "--out", str(tmp_path)) == 1
     assert "is not a format version" in capsys.readouterr().err
+
+
+def test_what_no_input_produces_is_told_by_each_dimension(scratch: Project):
+    from handoutgen.manifest import producible
+
+    (scratch.handouts_dir / "neuromyotonia.yaml").rename(scratch.handouts_dir / "other.yaml")
+    shutil.rmtree(scratch.locales_dir / "tr")
+    gone = producible(scratch)
+
+    def leaflet(topic: str = "other", locale: str = "es", **kw: str) -> dict:
+        return {"topic": topic, "locale": locale, "brand": "default", "edition": "standard"} | {
+            "paper": "a4",
+            **kw,
+        }
+
+    assert gone(leaflet()) is None and gone(leaflet(locale="es-MX")) is None  # a parent's
+    assert gone(leaflet("neuromyotonia")) == "its topic 'neuromyotonia' no longer exists"
+    assert gone(leaflet(locale="tr")) == "its locale 'tr' no longer exists"
+    assert gone(leaflet(locale="es+tr")) == "its locale 'tr' no longer exists"
+    assert gone(leaflet(brand="gone")) == "its brand 'gone' no longer exists"
+    assert gone(leaflet(edition="poster")) == "its edition 'poster' no longer exists"
+    assert gone(leaflet(paper="tabloid")) == "its paper 'tabloid' no longer exists"
