@@ -15,7 +15,7 @@ from .build import Outcome, Report, build_one
 from .errors import HandoutError
 from .i18n.catalog import SOURCE_LOCALE, catalog_files
 from .leaflet import Job, Selection, expand, manifest_key, shard_of
-from .manifest import MANIFEST, producible, shard_name
+from .manifest import MANIFEST, last_good, producible, shard_name
 from .project import Project
 from .write import (
     prepare_output,
@@ -234,11 +234,15 @@ def run(
     def record(outcome: Outcome) -> None:
         nonlocal last_save
         old = previous.get(outcome.job.key)
-        if outcome.status == "skipped" and old and old.get("draft") and old.get("path"):
-            # a draft is not the leaflet of a run that allows none: it goes (if unchanged)
+        entry = outcome.manifest_entry()
+        unmade = outcome.status in ("skipped", "failed")
+        if unmade and old and old.get("draft") and not options.allow_incomplete:
+            # a draft is not the leaflet of a run without drafts: it goes (if unchanged)
             remove_leaflet(out, str(old["path"]), old.get("sha256"))  # type: ignore[arg-type]
+        if outcome.status == "failed" and last_good(old, out):
+            entry["kept"] = last_good(old, out)  # a failure never replaces the last good PDF
         report.outcomes.append(outcome)
-        entries[outcome.job] = outcome.manifest_entry()
+        entries[outcome.job] = entry
         if on_outcome:
             on_outcome(outcome)
         if time.monotonic() - last_save > CHECKPOINT_SECONDS:  # survives a killed parent too

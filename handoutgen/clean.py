@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem
-from .manifest import MANIFEST, SHARDS
+from .manifest import MANIFEST, SHARDS, files
 from .write import locked, read_manifest, remove_leaflet, save_manifest
 
 __all__ = ["clean"]
@@ -67,14 +67,17 @@ def _clean_entries(
     keep = []
     for entry in entries:
         why = gone(entry)
-        path = entry["path"]
-        refused = None
-        if why and path and not dry_run:
-            refused = remove_leaflet(out_dir, path, entry["sha256"])
-        if not why or refused:
+        if not why:
             keep.append(entry)
-            if refused:
-                problems.append(Problem(str(out_dir / path), None, "", refused))
-        elif path:
-            removed.append((path, why))
+            continue
+        refused = False
+        for path, sha256 in files(entry):
+            problem = None if dry_run else remove_leaflet(out_dir, path, sha256)
+            if problem:
+                problems.append(Problem(str(out_dir / path), None, "", problem))
+                refused = True
+            else:
+                removed.append((path, why))
+        if refused:
+            keep.append(entry)
     return keep

@@ -53,10 +53,12 @@ def _dimensions() -> tuple[str, ...]:
 
 def valid(entry: Any) -> bool:
     """Whether ``entry`` is a leaflet entry: its dimensions and its path as the format says."""
+    kept = entry.get("kept") if isinstance(entry, dict) else None
     return (
         isinstance(entry, dict)
         and all(isinstance(entry.get(k), str) for k in _dimensions())
         and isinstance(entry.get("path"), str | None)
+        and (kept is None or (isinstance(kept, dict) and isinstance(kept.get("path"), str)))
     )
 
 
@@ -191,11 +193,39 @@ def producible(project: Project) -> Callable[[dict[str, Any]], str | None]:
     return why
 
 
+def files(entry: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The PDFs of this tool's that ``entry`` records, as (path in the folder, sha256): the
+    leaflet's, and the last good one a failed build left in place (``kept``)."""
+    found = [(entry["path"], entry.get("sha256"))] if entry.get("path") else []
+    kept = entry.get("kept")
+    return found + ([(kept["path"], kept.get("sha256"))] if kept else [])
+
+
+def last_good(entry: dict[str, Any] | None, out_dir: Path) -> dict[str, Any] | None:
+    """What a failed build's entry records of the PDF it leaves in place (a failure never
+    replaces the last good file): ``entry``'s file, if it is still there."""
+    for path, sha256 in files(entry or {}):
+        if os.path.isfile(os.path.join(out_dir, path)):
+            return {"path": path, "sha256": sha256}
+    return None
+
+
+def present(entry: dict[str, Any], out_dir: Path) -> dict[str, Any] | None:
+    """``entry`` as the folder now has it: None if its PDF is gone, without ``kept`` if that
+    one is."""
+    if entry["path"] is not None and not os.path.isfile(os.path.join(out_dir, entry["path"])):
+        return None
+    kept = entry.get("kept")
+    if kept and not os.path.isfile(os.path.join(out_dir, kept["path"])):
+        return {k: v for k, v in entry.items() if k != "kept"}
+    return entry
+
+
 def stale(entry: dict[str, Any], why: str) -> dict[str, Any] | None:
     """What becomes of the entry of a leaflet no input produces: one with a file of this
     tool's is kept as ``stale`` (so ``clean`` can remove that file), one without is dropped."""
     if entry.get("status") == "stale":
         return entry
-    if not entry.get("path"):
+    if not files(entry):
         return None
     return {**entry, "status": "stale", "reason": f"{why}: 'generate.py clean' removes it"}

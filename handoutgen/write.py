@@ -15,6 +15,7 @@ from .manifest import (
     SHARDS,
     VERSION_FIELD,
     missing_shards,
+    present,
     shard_entries,
     shard_name,
     shard_number,
@@ -232,8 +233,9 @@ def _manifest_bytes(
     marked stale if it has a file, else dropped (``manifest.stale``)."""
     fresh = {_key(e): e for e in entries}
     kept = []
-    for e in read_manifest(out_dir, name):
-        if _key(e) in fresh or (e["path"] is not None and not (out_dir / e["path"]).is_file()):
+    for old in read_manifest(out_dir, name):
+        e = None if _key(old) in fresh else present(old, out_dir)
+        if e is None:
             continue
         why = gone(e) if gone else None
         marked = stale(e, why) if why else e

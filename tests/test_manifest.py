@@ -287,3 +287,29 @@ def test_what_no_input_produces_is_told_by_each_dimension(scratch: Project):
     assert gone(leaflet(brand="gone")) == "its brand 'gone' no longer exists"
     assert gone(leaflet(edition="poster")) == "its edition 'poster' no longer exists"
     assert gone(leaflet(paper="tabloid")) == "its paper 'tabloid' no longer exists"
+
+
+def test_a_failure_keeps_the_last_good_pdf_recorded_and_never_a_draft(
+    scratch: Project, tmp_path: Path
+):
+    out = tmp_path / "out"
+    incomplete(scratch)
+    args = ["build", "--locale", "de,en", "--paper", "a4", "--out", str(out), "-j", "1"]
+    assert generate(scratch.root, *args, "--allow-incomplete") == 0
+    good = entries(out)[("default", "en")]
+    draft = out / entries(out)[("default", "de")]["path"]
+    pdf = (out / good["path"]).read_bytes()
+    brand = scratch.brands_dir / "default" / "brand.yaml"
+    brand.write_text("name: [\n")  # every leaflet of the brand fails now
+    assert generate(scratch.root, *args) == 1
+    made = entries(out)
+    assert made[("default", "en")]["status"] == "failed" and made[("default", "en")]["kept"] == {
+        "path": good["path"],
+        "sha256": good["sha256"],
+    }
+    assert (out / good["path"]).read_bytes() == pdf  # never replaced by a failure
+    assert not draft.exists() and "kept" not in made[("default", "de")]  # a draft is not kept
+    shutil.rmtree(scratch.brands_dir / "default")
+    shutil.copytree(scratch.brands_dir / "example-clinic", scratch.brands_dir / "other")
+    assert generate(scratch.root, "clean", "--out", str(out)) == 0
+    assert not (out / good["path"]).exists() and entries(out) == {}
