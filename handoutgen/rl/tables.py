@@ -18,8 +18,7 @@ class DataTable(RLTable):
     def _at_page_top(self) -> bool:
         """Whether nothing is above the table in its frame: moving on would not help then
         (rows too tall for two to fit on any page), so it splits the ordinary way."""
-        doc = getattr(getattr(self, "canv", None), "_doctemplate", None)
-        return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
+        return at_frame_top(getattr(self, "canv", None))
 
     def _head(self) -> int:
         rows = self.repeatRows
@@ -42,6 +41,14 @@ class DataTable(RLTable):
             if len(shorter) == 2:
                 return shorter
         return parts
+
+
+def at_frame_top(canv: Any) -> bool:
+    """Whether nothing is drawn yet in the frame Platypus is filling on ``canv`` (True when
+    it cannot tell: no canvas, no document), for a flowable deciding whether moving on to
+    the next page would help."""
+    doc = getattr(canv, "_doctemplate", None)
+    return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
 
 
 def grid(
