@@ -354,3 +354,13 @@ def test_rows_pair_template_elements_by_key():
         ("p#1", 1, 1),
         ("p#2", 1, 0),
     ]
+
+
+def test_list_says_how_to_ask_for_two_languages(project, capsys):
+    from handoutgen.cli import main
+
+    assert main(["--root", str(project.root), "list"]) == 0
+    assert (
+        "pairs:    two locales joined by '+', side by side: ar+en, '*+en'"
+        in capsys.readouterr().out
+    )

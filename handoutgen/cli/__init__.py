@@ -170,6 +170,9 @@ def _list(project: Project) -> int:
 
     print("topics:  ", ", ".join(project.topics()))
     print("locales: ", ", ".join(project.locales()))
+    first, *others = project.locales()
+    for other in others[:1]:  # two languages side by side (bilingual.py)
+        print("pairs:   ", f"two locales joined by '+', side by side: {other}+{first}, '*+{first}'")
     brands = []
     for b in project.brands():
         default = " (default)" if b == DEFAULT_BRAND else ""
