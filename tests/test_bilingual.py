@@ -364,3 +364,17 @@ def test_list_says_how_to_ask_for_two_languages(project, capsys):
         "pairs:    two locales joined by '+', side by side: ar+en, '*+en'"
         in capsys.readouterr().out
     )
+
+
+def test_review_and_draft_marks_print_in_both_languages_on_every_page(project, monkeypatch):
+    monkeypatch.setenv("HANDOUTGEN_TODAY", "2031-01-01")  # past the topic's next review
+    job = Job("neuromyotonia", "es+en", "default", "standard", "a4")
+    refused, outcome = build_one(project, job)
+    assert refused is None and "review overdue" in outcome.reason
+    rendered, outcome = build_one(project, job, allow_overdue=True)
+    assert rendered is not None and outcome.overdue
+    document = pdfium.PdfDocument(rendered.pdf)
+    for n in range(len(document)):
+        text = document[n].get_textpage().get_text_range()
+        assert "Revisión vencida" in text and "Review overdue" in text, n
+        assert f"Página {n + 1} de {len(document)}" in text and f"Page {n + 1} of" in text
