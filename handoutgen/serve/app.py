@@ -71,7 +71,12 @@ def create_app(site: Site, *, allowed_hosts: list[str] | None = None) -> Starlet
             values[name] = value(request, name)
             if values[name] is not None and values[name] not in known:
                 raise HTTPException(404)
-        job = site.default_job(choices, topic, values)
+        second = value(request, "second")  # a second language, side by side
+        if second is not None and second not in choices.locales:
+            raise HTTPException(404)
+        if second == (values["locale"] or choices.locales[0]):
+            second = None  # the first language picked again: one language
+        job = site.default_job(choices, topic, values, second)
         if values["paper"] is not None and job.paper != values["paper"]:
             raise HTTPException(404)  # a paper that edition is not made on
         return job
@@ -126,7 +131,7 @@ def create_app(site: Site, *, allowed_hosts: list[str] | None = None) -> Starlet
         job = job_of(request, choices)
         leaflet = site.leaflet(job)
         entry = next(
-            (e for e in site.index(choices) if (e.topic, e.locale) == (job.topic, job.locale)),
+            (e for e in site.index(choices) if (e.topic, e.locale) == (job.topic, job.locales[0])),
             None,
         )
         return page(
@@ -138,7 +143,8 @@ def create_app(site: Site, *, allowed_hosts: list[str] | None = None) -> Starlet
             leaflet=leaflet,
             entry=entry,
             link=_links(job, tag),
-            keep={k: v for k, v in job.values().items() if k != "topic"},
+            keep=_params(job),
+            pairs_fit=site.pair_refusal(job) is None,
         )
 
     def pdf(request: Request) -> Response:
@@ -184,7 +190,8 @@ def create_app(site: Site, *, allowed_hosts: list[str] | None = None) -> Starlet
             leaflet=leaflet,
             rows=found,
             link=_links(leaflet.job, tag),
-            keep={k: v for k, v in leaflet.job.values().items() if k != "topic"},
+            keep=_params(leaflet.job),
+            pairs_fit=site.pair_refusal(leaflet.job) is None,
         )
 
     def changes(request: Request) -> Response:
@@ -205,7 +212,8 @@ def create_app(site: Site, *, allowed_hosts: list[str] | None = None) -> Starlet
             previous=old,
             changed=changed,
             link=_links(leaflet.job, tag),
-            keep={k: v for k, v in leaflet.job.values().items() if k != "topic"},
+            keep=_params(leaflet.job),
+            pairs_fit=site.pair_refusal(leaflet.job) is None,
         )
 
     def asset(request: Request) -> Response:
@@ -248,11 +256,12 @@ def create_app(site: Site, *, allowed_hosts: list[str] | None = None) -> Starlet
 
 
 def _lifespan(site: Site) -> Any:
-    """The builder process ends with the server."""
+    """The builder process starts and ends with the server."""
     import contextlib
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
+        site.builder.start()
         try:
             yield
         finally:
@@ -261,9 +270,19 @@ def _lifespan(site: Site) -> Any:
     return lifespan
 
 
+def _params(job: Job) -> dict[str, str]:
+    """A leaflet's query parameters: its language (and second language), brand, edition and
+    paper."""
+    values = {k: v for k, v in job.values().items() if k != "topic"}
+    values["locale"] = job.locales[0]
+    if len(job.locales) > 1:
+        values["second"] = job.locales[1]
+    return values
+
+
 def _links(job: Job, tag: str) -> dict[str, str]:
     """The URLs of a leaflet's page, PDF, previews and views, in interface language ``tag``."""
-    query = urlencode({**{k: v for k, v in job.values().items() if k != "topic"}, "ui": tag})
+    query = urlencode({**_params(job), "ui": tag})
     base = f"/leaflet/{job.topic}"
     return {
         "page": f"{base}?{query}",

@@ -47,6 +47,13 @@ class Builder:
         child.close()
         self._process, self._conn = process, parent
 
+    def start(self) -> None:
+        """Start the child now (it loads the engine while the server takes its first
+        requests), if it is not running."""
+        with self._turn:
+            if self._process is None or not self._process.is_alive():
+                self._start()
+
     def build(self, job: Job) -> dict[str, Any]:
         """``job``'s manifest entry with its ``status`` (built, up to date, skipped, failed) and
         ``reason``: built if its inputs changed since the output folder's copy, else as found."""

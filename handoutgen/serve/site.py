@@ -167,7 +167,24 @@ class Site:
             except OSError:
                 return None
 
-    def default_job(self, choices: Choices, topic: str, values: dict[str, str | None]) -> Job:
+    def pair_refusal(self, job: Job) -> str | None:
+        """Why ``job``'s brand, edition and paper cannot hold two languages side by side
+        (None if they can)."""
+        from ..bilingual import refusal
+
+        with self.project() as (project, _):
+            try:
+                return refusal(project.theme(job.brand, job.edition), job.paper, job.edition)
+            except HandoutError as exc:
+                return str(exc)
+
+    def default_job(
+        self,
+        choices: Choices,
+        topic: str,
+        values: dict[str, str | None],
+        second: str | None = None,
+    ) -> Job:
         """A job from a request's (already validated) values, the rest defaulted as ``build``
         does: English, the default brand, the standard edition, the brand's paper (or the
         edition's first, where it is not made on that one)."""
@@ -179,7 +196,9 @@ class Site:
         paper = values.get("paper") or choices.brand_papers.get(brand, "")
         if paper not in papers:
             paper = papers[0]
-        return Job(topic, values.get("locale") or choices.locales[0], brand, edition, paper)
+        locale = values.get("locale") or choices.locales[0]
+        locales = (locale, second) if second else (locale,)
+        return Job(topic, locales, brand, edition, paper)
 
     def close(self) -> None:
         self.builder.close()

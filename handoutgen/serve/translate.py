@@ -19,6 +19,7 @@ PROBE = 16  # characters of its start and end looked for, for a text split over 
 
 @dataclass(frozen=True)
 class Row:
+    locale: str
     context: str | None
     source: str
     translation: str | None  # None: untranslated, the English prints
@@ -60,28 +61,31 @@ def pages_of(printed: str, squashed: list[str]) -> tuple[int, ...]:
 def rows(
     project: Project, job: Job, texts: tuple[str, ...], *, draft: bool, overdue: bool
 ) -> list[Row]:
-    """Every catalog entry ``job``'s leaflet looks up, in the order it prints them, with the
-    pages (of ``texts``, the built PDF's page texts) where each prints."""
+    """Every catalog entry ``job``'s leaflet looks up, language by language (two side by
+    side: the first's, then the second's), in the order it prints them, with the pages (of
+    ``texts``, the built PDF's page texts) where each prints."""
     from ..compose import ComposeRequest, compose
     from ..i18n.catalog import entry_place
     from ..localize import localize
 
-    (locale,) = job.locales
     brand = project.brand(job.brand)
-    catalog = project.catalog(locale)
-    localized = localize(project.handout(job.topic), catalog, locale, region=brand.region)
-    request = ComposeRequest(localized, brand, job.edition, catalog, draft=draft, overdue=overdue)
-    compose(request, templates_dir=project.templates_dir)
     squashed = [squash(t) for t in texts]
     out: list[Row] = []
-    seen: set[tuple[str | None, str]] = set()
-    for context, message, found, layer in catalog.lookups:
-        if (context, message) in seen:
-            continue
-        seen.add((context, message))
-        if layer >= 0:
-            place = entry_place(catalog.paths[layer], context, message, project.root)
-            out.append(Row(context, message, found, place, pages_of(found, squashed)))
-        else:
-            out.append(Row(context, message, None, None, pages_of(message, squashed)))
+    for locale in job.locales:
+        catalog = project.catalog(locale)
+        localized = localize(project.handout(job.topic), catalog, locale, region=brand.region)
+        request = ComposeRequest(
+            localized, brand, job.edition, catalog, draft=draft, overdue=overdue
+        )
+        compose(request, templates_dir=project.templates_dir)
+        seen: set[tuple[str | None, str]] = set()
+        for context, message, found, layer in catalog.lookups:
+            if (context, message) in seen:
+                continue
+            seen.add((context, message))
+            if layer >= 0:
+                place = entry_place(catalog.paths[layer], context, message, project.root)
+                out.append(Row(locale, context, message, found, place, pages_of(found, squashed)))
+            else:
+                out.append(Row(locale, context, message, None, None, pages_of(message, squashed)))
     return out

@@ -232,3 +232,38 @@ def test_bad_input_is_not_found_or_a_bad_request_and_reads_no_file(
 def test_a_request_for_another_host_is_refused(client: Any):
     response = client.get("/", headers={"Host": "attacker.example"})
     assert response.status_code == 400
+
+
+def test_a_second_language_gives_the_side_by_side_leaflet(client: Any):
+    html = client.get(TOPIC, params={"locale": "ar", "second": "en"}).text
+    assert '<option value="en" lang="en" dir="ltr" selected>English</option>' in html
+    assert 'id="print"' in html
+    response = client.get(f"{TOPIC}/pdf", params={"locale": "ar", "second": "en", "download": "1"})
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="neuromyotonia-ar+en-default-standard.a4.pdf"'
+    )
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = unicodedata.normalize("NFKC", "".join(page.extract_text() for page in pages))
+    assert "متلازمة" in text and "Isaacs syndrome" in text
+    # picking the first language again as the second is one language
+    html = client.get(TOPIC, params={"locale": "en", "second": "en"}).text
+    assert '<option value="" selected>' not in html and 'id="print"' in html
+
+
+def test_two_languages_on_a_paper_too_narrow_are_said_to_not_fit(client: Any):
+    html = client.get(TOPIC, params={"locale": "ar", "second": "en", "paper": "a5"}).text
+    assert '<select name="second" data-submit disabled>' in html
+    assert html.count("Two languages side by side do not fit on this paper") == 2
+    assert 'id="print"' not in html
+    assert (
+        client.get(
+            f"{TOPIC}/pdf", params={"locale": "ar", "second": "en", "paper": "a5"}
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("second", ["xx", "../en", "/etc", "en%2F..", "a" * 65])
+def test_a_second_language_must_be_a_shipped_one(client: Any, second: str):
+    response = client.get(TOPIC, params={"locale": "ar", "second": second})
+    assert response.status_code == (400 if len(second) > 64 else 404)
