@@ -240,6 +240,10 @@ def _main(argv: list[str] | None) -> int:
             from .serve import run as serve
 
             return serve(project, args)
+        if args.command == "lint":
+            from .lint import run as lint
+
+            return lint(project, args)
         if args.command == "i18n":
             from .i18n import run as i18n
 

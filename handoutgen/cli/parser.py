@@ -15,7 +15,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs every run 3 ms
 if TYPE_CHECKING:
     from typing import Any
 
-COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve")
+COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve", "lint")
 NO_CACHE_HELP = (
     "no caches, on disk or in memory, and ReportLab's own classes: every leaflet is built "
     "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1"
@@ -108,6 +108,17 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         from .serve import add_options as serve_options
 
         serve_options(s)
+    lint = command(
+        "lint",
+        help="measure leaflets as printed: readability and structure (templates/lint.yaml)",
+        description="Measure each selected leaflet as printed (content and template "
+        "wording, the brand's values filled in) against templates/lint.yaml. Default: every "
+        "topic and locale, the default brand, the standard edition.",
+    )
+    if wanted == "lint":
+        from .lint import add_options as lint_options
+
+        lint_options(lint)
     return p
 
 
