@@ -154,6 +154,8 @@ def _band(sheet: Sheet, titles: Sequence[DocTitleBand], nodes: Sequence[Node]) -
         b.heading(title.title, "title", 1, node)
         for b, title, node in zip(sheet.builders, titles, nodes, strict=True)
     ]
+    for later in heads[1:]:  # one outline: the first title, every section in both beneath
+        later.node.title = None
     cells = [head for _, head in sorted(zip(sheet.xs, heads, strict=True), key=lambda c: c[0])]
     gap = first.theme.spacing["column_gap"]
     pad = sp["band_padding"]

@@ -378,3 +378,19 @@ def test_review_and_draft_marks_print_in_both_languages_on_every_page(project, m
         text = document[n].get_textpage().get_text_range()
         assert "Revisión vencida" in text and "Review overdue" in text, n
         assert f"Página {n + 1} de {len(document)}" in text and f"Page {n + 1} of" in text
+
+
+def test_one_outline_the_first_title_then_every_section_in_both_languages(pairs):
+    job = Job("neuromyotonia", "es+en", "default", "standard", "a4")
+    outline = PdfReader(io.BytesIO(pairs[job].pdf)).outline
+    assert [entry.title for entry in outline if not isinstance(entry, list)] == [
+        "Neuromiotonía (síndrome de Isaacs)"
+    ]
+    sections = [entry.title for entry in outline[1]]
+    assert sections[:4] == [
+        "¿Qué es la neuromiotonía?",
+        "What is neuromyotonia?",
+        "¿Cuál es la causa?",
+        "What causes it?",
+    ]
+    assert len(sections) % 2 == 0 and len(sections) >= 16
