@@ -38,7 +38,7 @@ class Builder:
         self._conn: Any = None
         self.builds = 0
 
-    def _start(self) -> None:
+    def _spawn(self) -> None:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_child, args=(child, *self.args), name="handoutgen-serve-builder", daemon=True
@@ -52,14 +52,14 @@ class Builder:
         requests), if it is not running."""
         with self._turn:
             if self._process is None or not self._process.is_alive():
-                self._start()
+                self._spawn()
 
     def build(self, job: Job) -> dict[str, Any]:
         """``job``'s manifest entry with its ``status`` (built, up to date, skipped, failed) and
         ``reason``: built if its inputs changed since the output folder's copy, else as found."""
         with self._turn:
             if self._process is None or not self._process.is_alive():
-                self._start()
+                self._spawn()
             try:
                 self._conn.send(job.values())
                 result: dict[str, Any] = self._conn.recv()
