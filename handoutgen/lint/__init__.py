@@ -59,7 +59,9 @@ def jobs(project: Project, selection: Selection) -> list[Job]:
     )
     seen: dict[tuple[str, ...], Job] = {}
     for job in expand(project, chosen):
-        seen.setdefault((job.topic, job.locale, job.brand, job.edition), job)
+        for locale in job.locales:  # a two-language leaflet is measured language by language
+            one = Job(job.topic, locale, job.brand, job.edition, job.paper)
+            seen.setdefault((job.topic, locale, job.brand, job.edition), one)
     return list(seen.values())
 
 
