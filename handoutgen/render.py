@@ -214,10 +214,11 @@ def render(
     (/PrintScaling /None) and ``duplex`` (the edition's two-sided preference)."""
     rules = prepare(document, theme, fonts_dir, origins)
     styles = styles_for(rules)
-    geometry = page.page(theme, paper)
+    band = furniture.footer_band(document.furniture, rules, theme.papers[paper])
+    geometry = page.page(theme, paper, footer=band)
     builder = Builder(styles, geometry.frame_width, geometry.frame_height, tagged=tagged)
     story = page.story(document, builder)
-    painter = furniture.painter(document.furniture, rules, geometry.size)
+    painter = furniture.painter(document.furniture, rules, geometry.size, topic=document.meta.title)
     return lay_out(
         document.meta,
         theme,

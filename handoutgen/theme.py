@@ -66,6 +66,7 @@ class Theme:
     hyphenation: dict[str, str] = field(default_factory=dict)  # language -> pyphen dictionary
     hyphenation_min_word_length: int = 14  # shorter words are never hyphenated
     cjk_wrap: tuple[str, ...] = ()  # languages broken between any two characters
+    links: dict[str, bool] = field(default_factory=dict)  # underline, bold: how links look
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -321,6 +322,10 @@ def resolve_theme(
     if not isinstance(min_word, int) or isinstance(min_word, bool) or min_word < 2:
         bad("hyphenation_min_word_length", f"{min_word!r} is not a whole number of at least 2")
     cjk_wrap = tuple(str(x) for x in (data.get("cjk_wrap") or ()))
+    links = {"underline": True, "bold": False, **(data.get("links") or {})}
+    for key, value in links.items():
+        if not isinstance(value, bool):
+            bad(f"links.{key}", f"{value!r} is not true or false")
     if problems:
         raise InputError(problems)
     return Theme(
@@ -338,4 +343,5 @@ def resolve_theme(
         hyphenation=hyphenation,
         hyphenation_min_word_length=min_word if isinstance(min_word, int) else 14,
         cjk_wrap=cjk_wrap,
+        links=links,
     )

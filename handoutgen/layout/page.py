@@ -23,12 +23,14 @@ class Page:
     later: Frame  # pages 2+: below the running header
 
 
-def page(theme: Theme, paper: str) -> Page:
+def page(theme: Theme, paper: str, *, footer: float | None = None) -> Page:
+    """The page of ``paper``; ``footer``: the footer band's height when the footer needs more
+    lines than the theme's band holds (layout.furniture.footer_band)."""
     size = theme.papers[paper]
     width, height = size
     top, right, bottom, left = theme.margins
     frame_w = width - left - right
-    foot_h = theme.footer + theme.gap
+    foot_h = max(theme.footer, footer or 0.0) + theme.gap
     first = frame("first", left, bottom + foot_h, frame_w, height - top - bottom - foot_h)
     later_h = height - top - bottom - foot_h - theme.header - theme.gap
     later = frame("later", left, bottom + foot_h, frame_w, later_h)

@@ -121,9 +121,7 @@ class Styles:
         """``style`` with hyphenation off (for text holding a web address), made once."""
         found = self._unhyphenated.get(id(style))
         if found is None or found[0] is not style:
-            plain = ParagraphStyle(
-                f"{style.name}-nohyphen", parent=style, hyphenationLang="", uriWasteReduce=0
-            )
+            plain = ParagraphStyle(f"{style.name}-nohyphen", parent=style, hyphenationLang="")
             found = self._unhyphenated[id(style)] = (style, plain)
         return found[1]
 

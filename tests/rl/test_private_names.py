@@ -57,6 +57,20 @@ EXPECTED = {
         "_splitLongWordCount",
         "__dict__",
     },
+    "rl/addresses.py": {
+        # web and e-mail addresses break only after / . - @: ReportLab's URI splitter and its
+        # long-word splitters (its breakLines calls them by name) replaced, their pieces kept
+        "_uri_split_pairs",
+        "_splitWord",
+        "_splitFragWord",
+        "_fragWordIter",
+        "_SplitWord",
+        "_SplitWordEnd",
+        "_SplitFrag",
+        "_SplitFragH",
+        "_SplitFragHS",
+        "_HSFrag",
+    },
     "rl/tables.py": {
         # a data table splits only where two rows stay on each side
         "_cellvalues",
