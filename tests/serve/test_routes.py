@@ -267,3 +267,20 @@ def test_two_languages_on_a_paper_too_narrow_are_said_to_not_fit(client: Any):
 def test_a_second_language_must_be_a_shipped_one(client: Any, second: str):
     response = client.get(TOPIC, params={"locale": "ar", "second": second})
     assert response.status_code == (400 if len(second) > 64 else 404)
+
+
+@pytest.mark.parametrize(
+    ("ui", "find", "before"),
+    [
+        ("ar", "ابحث عن نشرة", "قبل الطباعة"),
+        ("he", "חיפוש עלון", "לפני ההדפסה"),
+        ("zh-Hans", "查找须知", "打印前请注意"),
+        ("de", "Merkblatt suchen", "Bevor Sie drucken"),
+    ],
+)
+def test_the_page_speaks_the_interface_language(client: Any, ui: str, find: str, before: str):
+    assert f"<h1>{find}</h1>" in client.get("/", params={"ui": ui}).text
+    html = client.get(TOPIC, params={"locale": "en", "ui": ui}).text
+    assert f"<h2>{before}</h2>" in html
+    # the leaflet's own title stays in the leaflet's language
+    assert '<h1 lang="en" dir="ltr">Neuromyotonia (Isaacs syndrome)</h1>' in html
