@@ -207,6 +207,8 @@ def build_one(
             return None, Outcome(job, "failed", reason=edition.refusal(job.paper))
         theme = project.theme(job.brand, job.edition)
         why = refusal(theme, job.paper, job.edition) if len(job.locales) == 2 else None
+        if len(job.locales) == 2 and (edition.booklet or edition.print_shop):
+            why = f"the {job.edition} edition is made in one language at a time"
         if why:
             return None, Outcome(job, "failed", reason=f"{job.locale}: {why}")
         languages = []
@@ -243,6 +245,8 @@ def build_one(
                 origins=origins,
                 tagged=tagged,
                 duplex=edition.duplex,
+                booklet=edition.booklet,
+                print_shop=edition.print_shop,
             )
     except HandoutError as exc:
         return None, Outcome(job, "failed", reason=str(exc))

@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 from .leaflet import STANDARD_EDITION
 from .load import load_yaml
+from .sheets import Booklet, PrintShop, read_booklet, read_print_shop
 
 FILE = "editions.yaml"  # in templates/
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_KEYS = {"description", "theme", "duplex", "papers"}
+_KEYS = {"description", "theme", "duplex", "papers", "booklet", "print_shop"}
 # the PDF's /ViewerPreferences /Duplex values (ISO 32000-1, table 150)
 DUPLEX = ("Simplex", "DuplexFlipShortEdge", "DuplexFlipLongEdge")
 
@@ -26,6 +28,8 @@ class Edition:
     duplex: str | None = None  # the print dialog's duplex preference (DUPLEX), if any
     papers: tuple[str, ...] | None = None  # the papers it is made on; None: every paper
     papers_why: str = ""  # why only those, for the message that refuses another
+    booklet: Booklet | None = None  # pages imposed two a side on a sheet (handoutgen.sheets)
+    print_shop: PrintShop | None = None  # bleed, crop marks, trim and bleed boxes
 
     def allows(self, paper: str) -> bool:
         return self.papers is None or paper in self.papers
@@ -62,7 +66,7 @@ def load_editions(templates_dir: Path, *, root: Path) -> dict[str, Edition]:
             continue
         if not isinstance(spec, dict) or set(spec) - _KEYS:
             problems.append(
-                src.problem((name,), "takes only 'description', 'theme', 'duplex' and 'papers'")
+                src.problem((name,), f"takes only {', '.join(repr(k) for k in sorted(_KEYS))}")
             )
             continue
         duplex = spec.get("duplex")
@@ -86,6 +90,9 @@ def load_editions(templates_dir: Path, *, root: Path) -> dict[str, Edition]:
                 )
             else:
                 only, why = tuple(listed), str(papers.get("why", ""))
+        sheets = _sheets(
+            spec, lambda path, message, n=name: problems.append(src.problem((n, *path), message))
+        )
         layers = spec.get("theme") or []
         if not isinstance(layers, list) or not all(isinstance(x, str) for x in layers):
             problems.append(src.problem((name, "theme"), "must be a list of theme names"))
@@ -103,6 +110,7 @@ def load_editions(templates_dir: Path, *, root: Path) -> dict[str, Edition]:
             duplex if duplex in DUPLEX else None,
             only,
             why,
+            *sheets,
         )
     if STANDARD_EDITION not in out and not problems:
         problems.append(src.problem((), f"the {STANDARD_EDITION!r} edition must be defined"))
@@ -110,3 +118,19 @@ def load_editions(templates_dir: Path, *, root: Path) -> dict[str, Edition]:
         raise InputError(problems)
     standard = out.pop(STANDARD_EDITION)
     return {STANDARD_EDITION: standard, **out}
+
+
+def _sheets(
+    spec: dict, problem: Callable[[tuple, str], None]
+) -> tuple[Booklet | None, PrintShop | None]:
+    """An edition's ``booklet`` and ``print_shop`` (at most one of them)."""
+    booklet = print_shop = None
+    if "booklet" in spec:
+        booklet = read_booklet(spec["booklet"], lambda p, m: problem(("booklet", *p), m))
+    if "print_shop" in spec:
+        print_shop = read_print_shop(
+            spec["print_shop"], lambda p, m: problem(("print_shop", *p), m)
+        )
+    if booklet is not None and print_shop is not None:
+        problem(("print_shop",), "an edition is a booklet or a print shop's, not both")
+    return booklet, print_shop

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import blocks
+from . import blocks, sheets
 from .errors import RenderError
 from .inline import plain_text
 from .layout import furniture, page
+from .layout import sheets as sheet_layout
 from .layout.builder import Builder
 from .layout.fonts import font_name, register_families
 from .layout.glyphs import Gap, Origins, describe, gaps
@@ -28,6 +29,7 @@ from .pdf.canvas import LeafletCanvas
 from .pdf.structure import Tagged
 from .rl import conformance, tables
 from .rl import doc as rl_doc
+from .sheets import Booklet, PrintShop
 from .textrules import BIDI_CONTROLS
 from .theme import Theme
 
@@ -205,19 +207,29 @@ def render(
     origins: Origins | None = None,
     tagged: bool = True,
     duplex: str | None = None,
+    booklet: Booklet | None = None,
+    print_shop: PrintShop | None = None,
 ) -> Rendered:
     """Lay ``document`` out on ``paper`` and return the PDF bytes, page count and structure.
     Raises RenderError, before drawing anything, if a character has no glyph in its font,
     and names the block that cannot be laid out. ``tagged`` (the default) writes a tagged
     PDF/UA-1 and PDF/A-2a file: marked content, structure tree, XMP and output intent;
     untagged, the pages look the same. The print dialog is asked for actual size
-    (/PrintScaling /None) and ``duplex`` (the edition's two-sided preference)."""
+    (/PrintScaling /None) and ``duplex`` (the edition's two-sided preference). A ``booklet``
+    or ``print_shop`` edition's pages go onto its sheets (``handoutgen.sheets``)."""
     rules = prepare(document, theme, fonts_dir, origins)
     styles = styles_for(rules)
     band = furniture.footer_band(document.furniture, rules, theme.papers[paper])
     geometry = page.page(theme, paper, footer=band)
     builder = Builder(styles, geometry.frame_width, geometry.frame_height, tagged=tagged)
     story = page.story(document, builder)
+    try:
+        placed = sheets.sheets(
+            geometry.size, theme.papers, booklet=booklet, shop=print_shop, rtl=rules.rtl
+        )
+    except ValueError as exc:
+        raise RenderError(f"{paper} pages: {exc}") from None
+    pad = sheet_layout.notes_pages(document, builder, geometry) if placed.booklet else None
     painter = furniture.painter(document.furniture, rules, geometry.size, topic=document.meta.title)
     return lay_out(
         document.meta,
@@ -229,6 +241,8 @@ def render(
         origins=origins,
         tagged=tagged,
         duplex=duplex,
+        placed=placed,
+        pad=pad,
     )
 
 
@@ -243,16 +257,20 @@ def lay_out(
     origins: Origins | None = None,
     tagged: bool = True,
     duplex: str | None = None,
+    placed: sheets.Sheets | None = None,
+    pad: Callable[[Any], None] | None = None,
 ) -> Rendered:
     """``story`` (made by ``builder``) laid out on pages of ``geometry``, each page's furniture
-    drawn by ``painter``: the PDF bytes, page count and structure (see ``render``)."""
+    drawn by ``painter``, placed on the sheets of ``placed`` (and a booklet padded by ``pad``):
+    the PDF bytes, page count and structure (see ``render``)."""
+    placed = placed or sheets.Sheets(geometry.size, geometry.size)
     buffer = io.BytesIO()
     top, right, bottom, left = theme.margins
     doc = rl_doc.LeafletDoc(
         buffer,
         geometry.first,
         geometry.later,
-        pagesize=geometry.size,
+        pagesize=placed.media,
         invariant=1,
         title=meta.title,
         author=meta.author,
@@ -287,6 +305,9 @@ def lay_out(
         canv.setViewerPreference("PrintScaling", "None")  # actual size: margins and 16 pt hold
         if duplex:
             canv.setViewerPreference("Duplex", duplex)
+        sheet_layout.place(canv, placed)
+        canv.paint_marks = sheet_layout.crop_marks(placed)
+        canv.pad = pad
         made.append(canv)
         return canv
 
@@ -305,7 +326,8 @@ def lay_out(
     canv = made[-1]
     return Rendered(
         pdf=buffer.getvalue(),
-        pages=canv.pages,
+        pages=len(placed.sides(canv.pages)),
         structure=tuple(canv.structure),
-        marks=tuple((page, mcid, node.role) for page, mcid, node in canv.marks.leaves),
+        # as written: page by page, in each page's order (a booklet's sheets hold pages 16|1)
+        marks=tuple(sorted((page, mcid, node.role) for page, mcid, node in canv.marks.leaves)),
     )

@@ -32,6 +32,10 @@ EXPECTED = {
         "_formsinuse",
         # each page's dictionary as ReportLab writes it (its structure entries)
         "_setAnnotations",
+        # a booklet's two pages written as one sheet side: their resources and annotations
+        "_annotationrefs",
+        "_colorsUsed",
+        "_shadingUsed",
     },
     "rl/conformance.py": {
         # the document, the annotation just made, and the date the Info dictionary gives
