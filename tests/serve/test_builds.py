@@ -173,3 +173,22 @@ def test_an_incomplete_translation_is_not_offered_unless_drafts_are(tmp_path: Pa
             assert "This is a draft" in warning
         else:
             assert "not complete yet" in html and 'id="print"' not in html
+
+
+def test_the_front_desk_pages_are_no_leaflets_input(tmp_path: Path):
+    from handoutgen.batch import BatchOptions, run
+    from handoutgen.leaflet import Job
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    job = Job("neuromyotonia", "en", "default", "standard", "a4")
+    options = BatchOptions(out=tmp_path / "out")
+    assert [o.status for o in run(project, [job], options).outcomes] == ["built"]
+    css = project.root / "templates/serve/static/serve.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nbody { margin: 1px; }\n", "utf-8")
+    (project.root / "templates/serve/index.html.j2").write_text("{{ 1 }}", "utf-8")
+    assert [o.status for o in run(project, [job], options).outcomes] == ["up to date"]
+    # a shared leaflet template still counts
+    about = project.root / "templates/standard/about.xml.j2"
+    about.write_text(about.read_text(encoding="utf-8") + "\n", "utf-8")
+    assert [o.status for o in run(project, [job], options).outcomes] == ["built"]
