@@ -46,9 +46,26 @@ def _local(host: str) -> bool:
         return False
 
 
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the page cannot listen on ``host``:``port`` (taken, not this machine's), or None;
+    checked before the server starts, so that it is said in one line."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 def run(project: Project, args: argparse.Namespace) -> int:
     """Serve until interrupted; 1 if the page cannot start (its extra not installed, the
-    port taken), with why."""
+    port taken, an address not this machine's), with why."""
     try:
         import uvicorn
 
@@ -65,6 +82,13 @@ def run(project: Project, args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print(f"error: --port {args.port}: expected 1 to 65535", file=sys.stderr)
         return 2
+    why = _cannot_listen(args.host, args.port)
+    if why:
+        print(
+            f"error: --host {args.host} --port {args.port}: cannot listen there: {why}",
+            file=sys.stderr,
+        )
+        return 1
     prepare_output(args.out)  # a placed error if no file can be made there
     hosts = None
     if not _local(args.host):

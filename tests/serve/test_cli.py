@@ -61,3 +61,16 @@ def test_serve_listens_where_asked_and_warns_off_this_machine(
     assert f"Front desk: http://{host}:8123/" in captured.out
     assert ("other computers on the network can open this page" in captured.err) is warned
     assert (tmp_path / "o").is_dir()
+
+
+def test_a_port_in_use_is_said_in_one_line(tmp_path, capsys: pytest.CaptureFixture[str]):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert f"--port {port}: cannot listen there: Address already in use" in err
+    assert not (tmp_path / "o").exists()  # nothing made
