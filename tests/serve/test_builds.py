@@ -192,3 +192,23 @@ def test_the_front_desk_pages_are_no_leaflets_input(tmp_path: Path):
     about = project.root / "templates/standard/about.xml.j2"
     about.write_text(about.read_text(encoding="utf-8") + "\n", "utf-8")
     assert [o.status for o in run(project, [job], options).outcomes] == ["built"]
+
+
+def test_a_builder_process_that_died_is_started_again(tmp_path: Path):
+    import os
+    import signal
+
+    from starlette.testclient import TestClient
+
+    from tests.conftest import ROOT
+
+    site = Site(ROOT, tmp_path / "out")
+    with TestClient(create_app(site), base_url=BASE) as client:
+        assert client.get(f"{TOPIC}/pdf").status_code == 200
+        child = site.builder._process
+        os.kill(child.pid, signal.SIGKILL)  # as the out-of-memory killer would
+        child.join()
+        response = client.get(f"{TOPIC}/pdf", params={"locale": "tr"})
+        assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+        assert site.builder._process.pid != child.pid
+    assert not site.builder._process  # and it ends with the server
