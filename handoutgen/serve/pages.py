@@ -7,6 +7,7 @@ import hashlib
 import io
 import threading
 from pathlib import Path
+from typing import Any
 
 from ..cache import memo
 from ..write import write_atomic
@@ -27,7 +28,8 @@ class Pdf:
         self.pages = _page_count(self.sha256, self.data)
 
 
-def _document(data: bytes):  # type: ignore[no-untyped-def]
+def _document(data: bytes) -> Any:
+    """An open PDFium document (the caller holds the lock and closes it)."""
     import pypdfium2 as pdfium
 
     return pdfium.PdfDocument(data)
