@@ -61,6 +61,7 @@ def clean(project: Project, args: argparse.Namespace) -> int:
         print(f"{verb} {args.out / path} ({why})")
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
-    done = "to remove (dry run: nothing removed)" if args.dry_run else "removed"
-    print(f"{len(removed)} leaflet(s) that no input produces any more {done}")
+    if args.out.is_dir():
+        done = "to remove (dry run: nothing removed)" if args.dry_run else "removed"
+        print(f"{len(removed)} leaflet(s) that no input produces any more {done}")
     return EXIT_FAILED if problems else EXIT_OK
