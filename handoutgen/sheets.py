@@ -134,6 +134,8 @@ def sheets(
     """The sheets of an edition for pages of size ``page`` (``papers``: the theme's sizes)."""
     width, height = page
     if booklet is not None:
+        if booklet.sheet not in papers:
+            raise ValueError(f"no paper {booklet.sheet!r} for a booklet's sheets")
         long, short = sorted(papers[booklet.sheet], reverse=True)
         if 2 * width > long + 0.5 or height > short + 0.5:
             raise ValueError(

@@ -305,3 +305,20 @@ def test_two_languages_side_by_side_are_not_imposed_silently(project: Project):
     rendered, outcome = build_one(project, Job(TOPIC, "es+en", "default", "print-shop", "a4"))
     assert rendered is None and outcome.status == "failed"
     assert "print-shop edition is made in one language at a time" in (outcome.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("sheet", "said"),
+    [("a3", "no paper 'a3' for a booklet's sheets"), ("a5", "do not fit side by side on a5")],
+)
+def test_a_booklet_sheet_that_cannot_hold_its_pages_fails_its_leaflet(
+    scratch: Project, sheet: str, said: str
+):
+    editions = scratch.templates_dir / "editions.yaml"
+    text = editions.read_text(encoding="utf-8").replace("{sheet: a4}", f"{{sheet: {sheet}}}")
+    editions.write_text(text, encoding="utf-8")
+    rendered, outcome = build_one(
+        Project(scratch.root), Job(TOPIC, "en", "default", "booklet", "a5")
+    )
+    assert rendered is None and outcome.status == "failed"
+    assert said in (outcome.reason or "") and "internal error" not in (outcome.reason or "")
