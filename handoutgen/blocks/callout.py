@@ -100,6 +100,7 @@ class Kind(BlockKind):
             ],
             colWidths=[width],
             splitInRow=1,
+            box_lead=1 if block.title else 0,  # no piece of only its title at a page foot
         )
         space = sp["box_space"]
         return [b.keep_together([b.spacer(space / 2), b.tagged(table, node), b.spacer(space)])]
