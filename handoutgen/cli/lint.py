@@ -53,7 +53,10 @@ def run(project: Project, args: argparse.Namespace) -> int:
     if why:
         raise SelectionError(why)
     policy = lint.load(project.templates_dir, project.root)
-    results = [lint.lint_leaflet(project, job, policy) for job in lint.jobs(project, selection)]
+    syllables = lint.Syllables()  # dictionaries loaded once for the run
+    results = [
+        lint.lint_leaflet(project, job, policy, syllables) for job in lint.jobs(project, selection)
+    ]
     findings = sum(len(r.findings) for r in results)
     errors = [r for r in results if r.error]
     if args.json:

@@ -15,8 +15,9 @@ from .findings import Finding
 from .policy import Policy, load
 from .printed import BACK, TOP, Places, Unit, units
 from .structure import check, topic_lines
+from .syllables import Syllables
 
-__all__ = ["Finding", "LeafletLint", "Policy", "jobs", "lint_leaflet", "load"]
+__all__ = ["Finding", "LeafletLint", "Policy", "Syllables", "jobs", "lint_leaflet", "load"]
 
 
 @dataclass
@@ -69,8 +70,11 @@ def language_of(locale: str) -> str:
     return locale.replace("_", "-").split("-")[0].lower()
 
 
-def lint_leaflet(project: Project, job: Job, policy: Policy) -> LeafletLint:
-    """Compose ``job``'s leaflet (as the build does, without rendering) and measure it."""
+def lint_leaflet(
+    project: Project, job: Job, policy: Policy, syllables: Syllables | None = None
+) -> LeafletLint:
+    """Compose ``job``'s leaflet (as the build does, without rendering) and measure it;
+    ``syllables`` holds the dictionaries already loaded (give one to a run of many)."""
     from .. import review
     from ..compose import ComposeRequest, compose
     from ..localize import localize
@@ -97,7 +101,8 @@ def lint_leaflet(project: Project, job: Job, policy: Policy) -> LeafletLint:
     language = language_of(locale)
     if missing:
         result.figures["untranslated"] = len(missing)
-    _readability(result, printed, language, policy, whole)
+    counter = (syllables or Syllables()).counter(language)
+    _readability(result, printed, language, policy, whole, counter)
     checked = check(
         printed,
         localized.handout,
@@ -115,12 +120,17 @@ def lint_leaflet(project: Project, job: Job, policy: Policy) -> LeafletLint:
 
 
 def _readability(
-    result: LeafletLint, printed: list[Unit], language: str, policy: Policy, topic_file: str
+    result: LeafletLint,
+    printed: list[Unit],
+    language: str,
+    policy: Policy,
+    topic_file: str,
+    counter: readability.Counter | None,
 ) -> None:
     """Figures for the whole leaflet and each section, findings past the limits for those
     long enough to judge, and the hardest sentences."""
     measured: list[tuple[Unit, str, readability.Stats]] = [
-        (unit, sentence, readability.sentence_stats(sentence, language))
+        (unit, sentence, readability.sentence_stats(sentence, language, counter))
         for unit in printed
         if unit.prose
         for sentence in readability.sentences(unit.text)

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from textstat.backend.selections import list_words
 
-from . import syllables
-
 # a sentence ends at . ! ? (and their Arabic, Chinese and full-width forms) before a space,
 # a closing quote or bracket, or the end; Chinese needs no space after its full stop
 _END = re.compile(r"(?<=[.!?؟。！？])[\"'”’»)\]]*\s+|(?<=[。！？])")
@@ -74,14 +72,9 @@ class Stats:
 
 
 def sentence_stats(sentence: str, language: str, counter: Counter | None = None) -> Stats:
-    """Counts for one sentence; ``counter`` counts a word's syllables (default: the
-    language's own, if it has one)."""
+    """Counts for one sentence; ``counter`` counts a word's syllables (None: the language
+    is measured by sentence length only)."""
     found = words(sentence, language)
-    if counter is None and language in syllables.COUNTERS:
-
-        def counter(word: str) -> int:
-            return syllables.count(word, language)
-
     counts = [counter(w) for w in found] if counter else []
     return Stats(
         sentences=1,

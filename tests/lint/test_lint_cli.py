@@ -149,3 +149,18 @@ def test_default_selection_is_every_topic_and_locale_default_brand_standard(proj
     assert {j.locale for j in chosen} == set(project.locales())
     assert {j.topic for j in chosen} == set(project.topics())
     assert {(j.brand, j.edition) for j in chosen} == {("default", "standard")}
+
+
+def test_no_cache_measures_the_same(capsys) -> None:
+    """--no-cache composes without caches; the dictionaries are loaded once per run either
+    way (a memo table per word made it load the CMU dictionary for every word: minutes)."""
+    from handoutgen import cache
+
+    assert lint(ROOT, "neuromyotonia", "--locale", "en", "--json") == 0
+    cached = capsys.readouterr().out
+    cache.set_enabled(False)
+    try:
+        assert main(["--root", str(ROOT), "--no-cache", "lint", "--locale", "en", "--json"]) == 0
+    finally:
+        cache.set_enabled(True)
+    assert capsys.readouterr().out == cached

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from handoutgen.leaflet import Selection
-from handoutgen.lint import jobs, lint_leaflet, load
+from handoutgen.lint import Syllables, jobs, lint_leaflet, load
 from handoutgen.lint.printed import TOP, Unit
 from handoutgen.lint.structure import check
 
@@ -135,8 +135,9 @@ KNOWN_1_0 = (
 @pytest.mark.xfail(reason=KNOWN_1_0, strict=True)
 def test_every_shipped_leaflet_passes_strict_with_the_default_policy(project, policy) -> None:
     found = []
+    syllables = Syllables()
     for job in jobs(project, Selection()):
-        result = lint_leaflet(project, job, policy)
+        result = lint_leaflet(project, job, policy, syllables)
         assert result.error is None, result.error
         found += [f"{job.locale}: {f}" for f in result.findings]
     assert found == [], "\n".join(found)
