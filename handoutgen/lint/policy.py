@@ -144,6 +144,9 @@ def _check(src: Sourced, data: dict[str, Any]) -> list[Problem]:
                 ("structure", *path),
                 "must be a number (or one per language)",
             )
+        for path in (("sources", "require_link"), ("review", "not_overdue")):
+            value = (structure.get(path[0]) or {}).get(path[1])
+            need(isinstance(value, bool), ("structure", *path), "must be true or false")
         allow = (structure.get("abbreviations") or {}).get("allow")
         need(
             isinstance(allow, list) and all(isinstance(a, str) for a in allow),

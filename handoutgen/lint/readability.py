@@ -10,8 +10,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from textstat.backend.selections import list_words
-
 # a sentence ends at . ! ? (and their Arabic, Chinese and full-width forms) before a space,
 # a closing quote or bracket, or the end; Chinese needs no space after its full stop
 _END = re.compile(r"(?<=[.!?؟。！？])[\"'”’»)\]]*\s+|(?<=[。！？])")
@@ -41,6 +39,8 @@ def words(text: str, language: str) -> list[str]:
     """The words of ``text`` as textstat counts them (punctuation dropped, a hyphenated word
     and a contraction one word), with web and mail addresses left out and dashes and slashes
     parting words; for Chinese, each Han character and each run of other letters or digits."""
+    from textstat.backend.selections import list_words  # 170 ms (NLTK): only when measuring
+
     text = _BREAKS.sub(" ", _URL.sub(" ", text))
     if language == "zh":
         return _HAN.findall(text) + _LATIN_RUN.findall(_HAN.sub(" ", text))

@@ -164,3 +164,17 @@ def test_no_cache_measures_the_same(capsys) -> None:
     finally:
         cache.set_enabled(True)
     assert capsys.readouterr().out == cached
+
+
+def test_check_names_a_policy_problem_too(tmp_path: Path, capsys) -> None:
+    project = copy_project(tmp_path / "p")
+    policy = project.root / "templates" / "lint.yaml"
+    text = policy.read_text(encoding="utf-8").replace(
+        "require_link: true", "require_link: yes please"
+    )
+    policy.write_text(text, encoding="utf-8")
+    assert main(["--root", str(project.root), "check"]) == 1
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if "yes please" in x)
+    assert f"templates/lint.yaml:{line}: structure.sources.require_link: must be true or false" in (
+        capsys.readouterr().err
+    )
