@@ -181,6 +181,8 @@ def story(sheet: Sheet, rows: Sequence[Row]) -> list[Flowable]:
     root = first.root
     out: list[Flowable] = []
     for key, *parts in rows:
+        if not any(parts):  # an element that made no blocks
+            continue
         if any(isinstance(block, DocMasthead) for block in parts[0] or parts[1]):
             for block in parts[0] or parts[1]:
                 out.extend(first.block(block, root, first.width))
@@ -200,15 +202,18 @@ def story(sheet: Sheet, rows: Sequence[Row]) -> list[Flowable]:
 
 def _painter(
     sides: Sequence[Side], theme: Theme, size: tuple[float, float], xs: Sequence[float], w: float
-) -> furniture.Painter:
+) -> tuple[furniture.Painter, float]:
     """Each side's furniture (running header, footer, marks) over its own column, in its own
-    language and direction."""
+    language and direction; and the footer band the taller of them needs."""
     top, _, bottom, left = theme.margins
     painters = []
+    band = 0.0
     for side, x in zip(sides, xs, strict=True):
         boxed = dataclasses.replace(theme, margins=(top, size[0] - left - x - w, bottom, left + x))
         rules = LocaleRules(boxed, side.lang, side.document.meta.direction)
-        painters.append(furniture.painter(side.document.furniture, rules, size))
+        furn = side.document.furniture
+        band = max(band, furniture.footer_band(furn, rules, size))
+        painters.append(furniture.painter(furn, rules, size, topic=side.document.meta.title))
 
     def paint(canv: Any, page_number: int, pages: int) -> None:
         for each in painters:
@@ -216,7 +221,7 @@ def _painter(
             each(canv, page_number, pages)
             canv.restoreState()
 
-    return paint
+    return paint, band
 
 
 def named(side: Side) -> Document:
@@ -259,8 +264,8 @@ def render_pair(
     width = column_width(theme, frame_width)
     right = width + theme.spacing["column_gap"]  # the right column's left edge
     xs = [right, 0.0] if sides[0].rtl else [0.0, right]
-    painter = _painter(sides, theme, size, xs, width)
-    geometry = page.page(theme, paper)
+    painter, band = _painter(sides, theme, size, xs, width)
+    geometry = page.page(theme, paper, footer=band)
     builders = [
         Builder(styles_for(r), geometry.frame_width, geometry.frame_height, tagged=tagged)
         for r in rules

@@ -394,3 +394,23 @@ def test_one_outline_the_first_title_then_every_section_in_both_languages(pairs)
         "What causes it?",
     ]
     assert len(sections) % 2 == 0 and len(sections) >= 16
+
+
+def test_an_address_longer_than_two_lines_breaks_on_every_line(project):
+    """The rest of an address cut at a line's end is cut again at / . - @ when it does not fit
+    the next line either: in a column, and in large print (it ran 572 pt past the margin)."""
+    from handoutgen.rl.addresses import is_address
+
+    assert is_address("neurologic-disorders/peripheral-nervous-system/isaacs-syndrome")
+    assert not is_address("syndrome") and not is_address("and or")
+    for job in (
+        Job("neuromyotonia", "en", "default", "large-print", "a4"),
+        Job("neuromyotonia", "de+en", "default", "standard", "a4"),
+    ):
+        rendered, outcome = build_one(project, job)
+        assert rendered is not None, outcome.reason
+        theme = project.theme(job.brand, job.edition)
+        edge = theme.papers[job.paper][0] - theme.margins[1]
+        for drawn in _drawn(rendered.pdf).values():
+            for _, _, right, text in drawn:
+                assert right <= edge + 1 or not text.strip(), (str(job), text)

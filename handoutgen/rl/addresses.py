@@ -12,12 +12,17 @@ from reportlab.platypus import paragraph as rl
 
 BREAKS_AFTER = "/.-@"  # an address breaks after one of these, or not at all
 _ADDRESS = re.compile(
-    r"^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|mailto:\S+|[^\s@/]+@[^\s@/]+\.[^\s@/]+)$", re.I
+    r"^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|mailto:\S+|[^\s@/]+@[^\s@/]+\.[^\s@/]+"
+    # the rest of an address cut at a line's end ("neurologic-disorders/isaacs-syndrome"):
+    # ReportLab offers it again when it does not fit the next line either (a narrow column)
+    r"|[^\s/]+/\S*)$",
+    re.I,
 )
 
 
 def is_address(word: str) -> bool:
-    """Whether ``word`` is a web or e-mail address (``https://...``, ``www....``, ``a@b.c``)."""
+    """Whether ``word`` is a web or e-mail address (``https://...``, ``www....``, ``a@b.c``),
+    or what is left of one after a break (a path: letters, then a slash ...)."""
     return bool(_ADDRESS.match(word))
 
 
