@@ -46,6 +46,8 @@ class BoxColors:
     bar: str
     background: str
     title: str
+    bar_width: float | None = None  # the accent bar's width (None: spacing.box_bar)
+    frame: float = 0.0  # an outline all around, in the bar colour (0: none): a shape, not a tint
 
 
 @dataclass(frozen=True)
@@ -249,12 +251,17 @@ def resolve_theme(
             bad(f"page.{key}", "missing or not a number")
     if min(margins) < 12 * MM:
         bad("page.margin_mm", "office printers need margins of at least 12 mm")
-    boxes = {
-        kind: BoxColors(
-            *(color(f"boxes.{kind}.{k}", spec.get(k)) for k in ("bar", "background", "title"))
+    boxes = {}
+    for kind, spec in data["boxes"].items():
+        sizes = {k: spec[k] for k in ("bar_width", "frame") if k in spec}
+        for key, value in sizes.items():
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                bad(f"boxes.{kind}.{key}", f"{value!r} is not a width in points")
+                sizes[key] = 0.0
+        boxes[kind] = BoxColors(
+            *(color(f"boxes.{kind}.{k}", spec.get(k)) for k in ("bar", "background", "title")),
+            **{k: float(v) for k, v in sizes.items()},
         )
-        for kind, spec in data["boxes"].items()
-    }
     raw_styles = data["styles"]
     if "body" not in raw_styles:
         bad("styles.body", "the body style is required")

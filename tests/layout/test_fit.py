@@ -334,3 +334,40 @@ def test_no_box_piece_is_left_empty_at_a_page_foot(scratch: Project):
         )
         assert rendered is not None, outcome.reason
         assert _empty_box_pieces(rendered.pdf, theme) == [], locale
+
+
+@pytest.mark.parametrize("locale", ["en", "ar", "zh-Hans"])
+def test_urgency_survives_greyscale(project: Project, locale: str):
+    """The emergency box and the same-day box differ by shape, not tint alone: printed in
+    greyscale, the emergency box is outlined all around (the theme's boxes.urgent.frame)
+    and the same-day box is not; both keep their worded titles."""
+    rendered, outcome = build_one(
+        project, Job("neuromyotonia", locale, "default", "standard", "a4")
+    )
+    assert rendered is not None, outcome.reason
+    theme = project.theme("default", "standard")
+    colours = {
+        tuple(int(theme.boxes[k].background[i : i + 2], 16) for i in (1, 3, 5)): k
+        for k in ("urgent", "warning")
+    }
+    document = pdfium.PdfDocument(rendered.pdf)
+    outlined = {"urgent": [], "warning": []}
+    for number in range(len(document)):
+        page = document[number]
+        grey = page.render(scale=2).to_pil().convert("L")
+        height = page.get_height()
+        for obj in page.get_objects(max_depth=5):
+            if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            rgba = [ctypes.c_uint() for _ in range(4)]
+            pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *rgba)
+            kind = colours.get(tuple(v.value for v in rgba[:3]))
+            if kind is None:
+                continue
+            left, bottom, right, top = obj.get_bounds()
+            y = 2 * (height - (bottom + top) / 2)
+            # the box's end edge (its start edge holds the accent bar): dark only if outlined
+            edge = left if locale == "ar" else right
+            outlined[kind].append(min(grey.getpixel((int(2 * edge) + d, int(y))) for d in (-1, 0)))
+    assert outlined["urgent"] and max(outlined["urgent"]) < 110
+    assert outlined["warning"] and min(outlined["warning"]) > 200
