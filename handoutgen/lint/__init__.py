@@ -186,7 +186,9 @@ def _readability(
                 "section": unit.section,
                 "words": stats.words,
                 "measure": measure,
-                "value": round(readability.INDICES[measure](stats), 2),
+                "value": round(readability.INDICES[measure](stats), 2)
+                if measure in readability.INDICES
+                else stats.words,
                 "sentence": sentence,
             }
         )

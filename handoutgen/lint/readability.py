@@ -180,7 +180,7 @@ def indices(s: Stats, language: str) -> dict[str, float]:
 
 def ranking(language: str) -> str:
     """The measure that ranks a language's sentences by difficulty."""
-    return RANKED_BY.get(language, "words_per_sentence")
+    return RANKED_BY.get(language, "characters" if language == "zh" else "words")
 
 
 def difficulty(s: Stats, language: str) -> float:

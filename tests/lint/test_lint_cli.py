@@ -67,6 +67,9 @@ def test_json_shape(english_report: dict) -> None:
     assert {"what-it-is", "treatment", "when-to-get-help"} <= set(leaflet["sections"])
     hardest = leaflet["hardest_sentences"]
     assert len(hardest) == 5 and all(h["words"] >= 8 for h in hardest)
+    assert {h["measure"] for h in hardest} == {"flesch_kincaid_grade"}
+    values = [h["value"] for h in hardest]
+    assert values == sorted(values, reverse=True)
     assert all(not h["sentence"].startswith("Acquired Neuromyotonia") for h in hardest)
     for finding in leaflet["findings"]:
         assert set(finding) == {"rule", "place", "section", "message", "value", "limit"}
