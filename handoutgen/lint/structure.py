@@ -55,6 +55,7 @@ def check(
 ) -> Checked:
     out = Checked()
     add = out.findings.append
+    counted = "characters" if language == "zh" else "words"  # what _count counts
     content = [u for u in units if u.section not in (TOP, BACK)]
 
     # a summary at the top, short
@@ -71,7 +72,7 @@ def check(
                     "structure.summary",
                     summary.place,
                     TOP,
-                    f"summary of {n} words (at most {limit:g})",
+                    f"summary of {n} {counted} (at most {limit:g})",
                     n,
                     f"<= {limit:g}",
                 )
@@ -163,7 +164,7 @@ def check(
                         "structure.sentences",
                         unit.place,
                         unit.section,
-                        f"sentence of {n} words (at most {longest:g}): {sentence[:80]!r}",
+                        f"sentence of {n} {counted} (at most {longest:g}): {sentence[:80]!r}",
                         n,
                         f"<= {longest:g}",
                     )

@@ -101,6 +101,15 @@ def test_long_paragraphs_long_sentences_and_the_summary(project, policy) -> None
     assert _rules(checked, "summary")[0].value == 52
 
 
+def test_chinese_is_measured_in_characters(project, policy) -> None:
+    sentence = "您" * 46 + "。"  # 46 characters: over the 45 a Chinese sentence may have
+    checked = _check(project, policy, [Unit(sentence, "body", "s", "p:1")], "zh")
+    (found,) = _rules(checked, "sentences")
+    assert found.value == 46 and "46 characters (at most 45)" in found.message
+    ok = _check(project, policy, [Unit(sentence[1:], "body", "s", "p:1")], "zh")
+    assert not _rules(ok, "sentences")
+
+
 def test_a_source_without_url_or_doi_and_an_overdue_review(project, policy) -> None:
     checked = _check(project, policy, [])
     sources = _rules(checked, "sources")
