@@ -13,6 +13,7 @@ from .theme import MM
 
 BOOKLET_KEYS = {"sheet"}
 PRINT_SHOP_KEYS = {"bleed_mm", "mark_offset_mm", "mark_length_mm", "mark_width", "mark_color"}
+PRINT_SHOP_OPTIONS = {"title_band_to_edge"}  # may be left out
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,15 @@ class Booklet:
 class PrintShop:
     """A print shop's page: ``bleed_mm`` of background past the trim on every side, crop marks
     ``mark_length_mm`` long starting ``mark_offset_mm`` (at least the bleed) from the trim,
-    ``mark_width`` points wide in ``mark_color``."""
+    ``mark_width`` points wide in ``mark_color``. With ``title_band_to_edge``, the title band
+    runs across the page to the trim edges and on into the bleed."""
 
     bleed_mm: float
     mark_offset_mm: float
     mark_length_mm: float
     mark_width: float
     mark_color: str
+    title_band_to_edge: bool = False
 
 
 Problem = Callable[[tuple[Any, ...], str], None]  # (path in the edition, message)
@@ -49,8 +52,15 @@ def read_booklet(value: object, problem: Problem) -> Booklet | None:
 
 
 def read_print_shop(value: object, problem: Problem) -> PrintShop | None:
-    if not isinstance(value, dict) or set(value) != PRINT_SHOP_KEYS:
-        problem((), f"must give {', '.join(sorted(PRINT_SHOP_KEYS))}")
+    if not isinstance(value, dict) or not PRINT_SHOP_KEYS <= set(value) <= (
+        PRINT_SHOP_KEYS | PRINT_SHOP_OPTIONS
+    ):
+        wanted = ", ".join(sorted(PRINT_SHOP_KEYS))
+        problem((), f"must give {wanted} (and may give {', '.join(PRINT_SHOP_OPTIONS)})")
+        return None
+    to_edge = value.get("title_band_to_edge", False)
+    if not isinstance(to_edge, bool):
+        problem(("title_band_to_edge",), "must be true or false")
         return None
     numbers = {}
     for key in sorted(PRINT_SHOP_KEYS - {"mark_color"}):
@@ -66,7 +76,7 @@ def read_print_shop(value: object, problem: Problem) -> PrintShop | None:
     if numbers["mark_offset_mm"] < numbers["bleed_mm"]:
         problem(("mark_offset_mm",), "crop marks start outside the bleed: at least bleed_mm")
         return None
-    return PrintShop(mark_color=color, **numbers)
+    return PrintShop(mark_color=color, title_band_to_edge=to_edge, **numbers)
 
 
 def padded(pages: int) -> int:
@@ -112,6 +122,15 @@ class Sheets:
         if self.booklet:
             return [tuple(pair) for pair in saddle_stitch(pages, rtl=self.rtl)]
         return [(n,) for n in range(1, pages + 1)]
+
+    def edge(self, margins: tuple[float, float, float, float]) -> tuple[float, float]:
+        """How far a band that runs to the edge reaches past the text frame, left and right
+        (``margins``: top, right, bottom, left): to the trim and through the bleed; (0, 0)
+        where nothing runs to the edge."""
+        if self.shop is None or not self.shop.title_band_to_edge:
+            return 0.0, 0.0
+        bleed = self.shop.bleed_mm * MM
+        return margins[3] + bleed, margins[1] + bleed
 
     def boxes(self) -> dict[str, tuple[float, float, float, float]]:
         """A print shop's TrimBox and BleedBox."""

@@ -249,8 +249,9 @@ def test_crop_marks_lie_outside_the_bleed_and_the_page_inside_the_trim(every_lea
     tagged = every_leaflet[job][0]
     plain = every_leaflet[job._replace(edition="standard")][0]
     scale = 2
-    shop = pdfium.PdfDocument(tagged.pdf)[0].render(scale=scale).to_pil().convert("L")
-    page_image = pdfium.PdfDocument(plain.pdf)[0].render(scale=scale).to_pil().convert("L")
+    last = tagged.pages - 1  # page 1's title band runs into the bleed: see below
+    shop = pdfium.PdfDocument(tagged.pdf)[last].render(scale=scale).to_pil().convert("L")
+    page_image = pdfium.PdfDocument(plain.pdf)[last].render(scale=scale).to_pil().convert("L")
     offset = round(9 * MM * scale)
     inner = shop.crop((offset, offset, offset + page_image.width, offset + page_image.height))
     # the trimmed page is the standard page, pixel for pixel (within antialiasing)
@@ -264,6 +265,33 @@ def test_crop_marks_lie_outside_the_bleed_and_the_page_inside_the_trim(every_lea
     assert min(beside.tobytes()) < 128
     above = shop.crop((offset - 1, 0, offset + 2, offset - bleed))
     assert min(above.tobytes()) < 128
+
+
+def test_the_title_band_runs_through_the_bleed_of_every_print_shop_leaflet(every_leaflet):
+    """The band's colour fills the bleed beside it on both sides (where the standard page has
+    only margin), and stops at the bleed's outer edge."""
+    shop = {j: t for j, (t, _) in every_leaflet.items() if j.edition == "print-shop"}
+    for job, rendered in shop.items():
+        image = pdfium.PdfDocument(rendered.pdf)[0].render(scale=1).to_pil().convert("RGB")
+        trim, bleed = 9 * MM, 3 * MM
+        right_trim = image.width - trim
+        inside = [round(trim - bleed / 2), round(right_trim + bleed / 2)]  # in the bleed
+        margin = [round(trim + 3 * MM), round(right_trim - 3 * MM)]  # in the page's margin
+        outside = [round(trim - bleed - 2 * MM), round(right_trim + bleed + 2 * MM)]
+        rows = [
+            y
+            for y in range(image.height)
+            if all(
+                image.getpixel((x, y)) == image.getpixel((m, y)) != (255, 255, 255)
+                for x, m in zip(inside, margin, strict=True)
+            )
+            and all(image.getpixel((x, y)) == (255, 255, 255) for x in outside)
+        ]
+        assert len(rows) >= 40, (job, len(rows))  # the band, 60 pt or more, at 72 dpi
+        plain = every_leaflet[job._replace(edition="standard")][0].pdf
+        flat = pdfium.PdfDocument(plain)[0].render(scale=1).to_pil().convert("RGB")
+        edge = round(3 * MM)  # the standard page's margin beside its band stays white
+        assert all(flat.getpixel((edge, y - round(trim))) == (255, 255, 255) for y in rows)
 
 
 def test_a_print_shop_variant_of_large_print_is_an_editions_entry(scratch: Project):

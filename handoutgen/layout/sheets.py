@@ -7,8 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from reportlab.platypus import Flowable
+
 from ..blocks import registry
 from ..model import Document
+from ..pdf.marks import decoration
 from ..rl.doc import frame
 from ..sheets import Sheets, padded
 from ..theme import MM
@@ -73,3 +76,48 @@ def notes_pages(
             canv.showPage()
 
     return pad
+
+
+class EdgeBand(Flowable):
+    """A band (``inner``, its background ``fill`` and the rule under it) carried on past the
+    text frame by ``edge`` (left, right): to the trim edges and through the bleed, drawn as
+    decoration."""
+
+    def __init__(
+        self, inner: Flowable, edge: tuple[float, float], fill: Any, rule: tuple[float, Any]
+    ) -> None:
+        super().__init__()
+        self.inner = inner
+        self.edge = edge
+        self.fill = fill
+        self.rule = rule
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        canv = getattr(self, "canv", None)
+        if canv is None:
+            self.width, self.height = self.inner.wrap(avail_width, avail_height)
+        else:
+            self.width, self.height = self.inner.wrapOn(canv, avail_width, avail_height)
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.inner.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.inner.getSpaceAfter()
+
+    def draw(self) -> None:
+        canv = self.canv
+        left, right = self.edge
+        rule_width, rule_color = self.rule
+        with decoration(canv):
+            canv.saveState()
+            canv.setFillColor(self.fill)
+            canv.rect(-left, 0, left, self.height, stroke=0, fill=1)
+            canv.rect(self.width, 0, right, self.height, stroke=0, fill=1)
+            canv.setStrokeColor(rule_color)
+            canv.setLineWidth(rule_width)
+            canv.line(-left, 0, 0, 0)
+            canv.line(self.width, 0, self.width + right, 0)
+            canv.restoreState()
+        self.inner.drawOn(canv, 0, 0)
