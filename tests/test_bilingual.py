@@ -414,3 +414,36 @@ def test_an_address_longer_than_two_lines_breaks_on_every_line(project):
         for drawn in _drawn(rendered.pdf).values():
             for _, _, right, text in drawn:
                 assert right <= edge + 1 or not text.strip(), (str(job), text)
+
+
+def test_no_overprint_and_no_empty_box_piece(pairs, project):
+    """Two of the fit rules of every shipped leaflet (tests/layout/test_fit.py), over every
+    pair: no text drawn over text (across the columns either), no box piece left empty."""
+    from tests.layout.test_fit import _empty_box_pieces, overprints, page_chars
+
+    bad = {}
+    for job, rendered in pairs.items():
+        found = []
+        for number, chars in enumerate(page_chars(rendered.pdf), 1):
+            found += [f"page {number}: {pair}" for pair in overprints(chars)[:3]]
+        found += _empty_box_pieces(rendered.pdf, project.theme(job.brand, job.edition))
+        if found:
+            bad[job.relpath] = found
+    assert bad == {}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a paragraph split at a page's end re-breaks an address that started a line "
+    "mid-word ('2020. h' / 'ttps://...'): rl/addresses.py's empty first piece, rebuilt by "
+    "ReportLab's split (reproduced on the paragraph alone at the column's width, no columns)",
+)
+def test_no_address_split_mid_word(pairs):
+    from tests.layout.test_fit import addresses, bad_breaks, text_lines
+
+    bad = {}
+    for job, rendered in pairs.items():
+        found = bad_breaks(text_lines(rendered.pdf), addresses(rendered.pdf))
+        if found:
+            bad[job.relpath] = found
+    assert bad == {}
