@@ -206,14 +206,18 @@ def _painter(
     """Each side's furniture (running header, footer, marks) over its own column, in its own
     language and direction; and the footer band the taller of them needs."""
     top, _, bottom, left = theme.margins
-    painters = []
-    band = 0.0
+    boxed = []
     for side, x in zip(sides, xs, strict=True):
-        boxed = dataclasses.replace(theme, margins=(top, size[0] - left - x - w, bottom, left + x))
-        rules = LocaleRules(boxed, side.lang, side.document.meta.direction)
-        furn = side.document.furniture
-        band = max(band, furniture.footer_band(furn, rules, size))
-        painters.append(furniture.painter(furn, rules, size, topic=side.document.meta.title))
+        box = dataclasses.replace(theme, margins=(top, size[0] - left - x - w, bottom, left + x))
+        boxed.append((side, LocaleRules(box, side.lang, side.document.meta.direction)))
+    # one footer band, the taller language's, so that both footers start level
+    band = max(furniture.footer_band(s.document.furniture, r, size) for s, r in boxed)
+    painters = [
+        furniture.painter(
+            side.document.furniture, rules, size, topic=side.document.meta.title, band=band
+        )
+        for side, rules in boxed
+    ]
 
     def paint(canv: Any, page_number: int, pages: int) -> None:
         for each in painters:

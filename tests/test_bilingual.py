@@ -447,3 +447,24 @@ def test_no_address_split_mid_word(pairs):
         if found:
             bad[job.relpath] = found
     assert bad == {}
+
+
+def test_both_footers_start_level(pairs, project):
+    """The two languages' footers share the taller one's band: their first lines (page
+    furniture, artifacts) are on one baseline on every page, however many lines each needs."""
+    for job in (
+        Job("neuromyotonia", "zh-Hans+en", "default", "standard", "a4"),
+        Job("neuromyotonia", "ar+en", "example-clinic", "standard", "letter"),
+    ):
+        theme = project.theme(job.brand, job.edition)
+        middle = theme.papers[job.paper][0] / 2
+        footers: dict[tuple[int, bool], float] = {}
+        for (page_index, mcid), drawn in _drawn(pairs[job].pdf).items():
+            for y, left, _, text in drawn:
+                if mcid == -1 and text.strip() and y < theme.margins[2] + theme.footer * 2:
+                    key = (page_index, left > middle)
+                    footers[key] = max(footers.get(key, 0.0), y)
+        pages = {page_index for page_index, _ in footers}
+        assert len(pages) == pairs[job].pages
+        for page_index in pages:
+            assert abs(footers[(page_index, False)] - footers[(page_index, True)]) < 0.5, job

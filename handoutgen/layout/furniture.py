@@ -97,9 +97,11 @@ def painter(
     page_size: tuple[float, float],
     *,
     topic: str = "",
+    band: float = 0.0,
 ) -> Painter:
     """Draws the furniture of each page. ``topic`` (the leaflet's title) is what the running
-    header keeps when it must be shortened to the width of the page."""
+    header keeps when it must be shortened to the width of the page; ``band``: a footer band
+    at least this tall (columns side by side share the tallest, so their footers line up)."""
     theme = rules.theme
     top, right, bottom, left = theme.margins
     width, height = page_size
@@ -109,7 +111,7 @@ def painter(
     rule = color(theme.colors["rule"])
     rtl = rules.rtl
     frame_w = width - left - right
-    band = footer_band(furniture, rules, page_size)
+    band = max(band, footer_band(furniture, rules, page_size))
 
     # the same lines come back on every page (only the page number changes): measure once
     measured: dict[tuple[str, str], tuple[list[Run], float]] = {}
