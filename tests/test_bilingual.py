@@ -432,12 +432,6 @@ def test_no_overprint_and_no_empty_box_piece(pairs, project):
     assert bad == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a paragraph split at a page's end re-breaks an address that started a line "
-    "mid-word ('2020. h' / 'ttps://...'): rl/addresses.py's empty first piece, rebuilt by "
-    "ReportLab's split (reproduced on the paragraph alone at the column's width, no columns)",
-)
 def test_no_address_split_mid_word(pairs):
     from tests.layout.test_fit import addresses, bad_breaks, text_lines
 

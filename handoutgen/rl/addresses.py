@@ -112,7 +112,10 @@ def _split_frag_word(w: Any, maxWidth: float, maxWidths: list[float], lineno: in
     """ReportLab's ``_splitFragWord`` (a word of several fragments longer than a line) with
     an address cut only at its break points: the same pieces, cut where ``line_starts``
     says instead of at the last character that fits."""
-    chars = list(rl._fragWordIter(w))
+    # an empty fragment prints nothing: the first piece of an address that a page's split
+    # put back together with the rest (left empty on the line above) is dropped, or the
+    # address was not recognised and was cut mid-word ('2020. h' / 'ttps://...')
+    chars = [c for c in rl._fragWordIter(w) if c[2] != "" or hasattr(c[0], "cbDefn")]
     text = "".join(c if isinstance(c, str) else "" for _, _, c in chars)
     if len(text) != len(chars) or not is_address(text):
         return _plain_split_frag_word(w, maxWidth, maxWidths, lineno)
