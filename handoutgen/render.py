@@ -16,7 +16,7 @@ from typing import Any
 from . import blocks, sheets
 from .errors import RenderError
 from .inline import plain_text
-from .layout import furniture, page
+from .layout import fit, furniture, page
 from .layout import sheets as sheet_layout
 from .layout.builder import Builder
 from .layout.fonts import font_name, register_families
@@ -209,6 +209,7 @@ def render(
     duplex: str | None = None,
     booklet: Booklet | None = None,
     print_shop: PrintShop | None = None,
+    fitting: bool = True,
 ) -> Rendered:
     """Lay ``document`` out on ``paper`` and return the PDF bytes, page count and structure.
     Raises RenderError, before drawing anything, if a character has no glyph in its font,
@@ -216,7 +217,9 @@ def render(
     PDF/UA-1 and PDF/A-2a file: marked content, structure tree, XMP and output intent;
     untagged, the pages look the same. The print dialog is asked for actual size
     (/PrintScaling /None) and ``duplex`` (the edition's two-sided preference). A ``booklet``
-    or ``print_shop`` edition's pages go onto its sheets (``handoutgen.sheets``)."""
+    or ``print_shop`` edition's pages go onto its sheets (``handoutgen.sheets``). With
+    ``fitting``, a last page under the theme's ``fit.last_page_min`` is saved by tighter
+    spacing where that fits the leaflet on a page fewer (``layout.fit``)."""
     rules = prepare(document, theme, fonts_dir, origins)
     styles = styles_for(rules)
     band = furniture.footer_band(document.furniture, rules, theme.papers[paper])
@@ -230,9 +233,11 @@ def render(
     builder = Builder(styles, geometry.frame_width, geometry.frame_height, tagged=tagged)
     builder.edge = placed.edge(theme.margins)
     story = page.story(document, builder)
+    probe = fit.EndProbe()  # where the text ends: a nearly empty last page is saved below
+    story.append(probe)
     pad = sheet_layout.notes_pages(document, builder, geometry) if placed.booklet else None
     painter = furniture.painter(document.furniture, rules, geometry.size, topic=document.meta.title)
-    return lay_out(
+    rendered = lay_out(
         document.meta,
         theme,
         geometry,
@@ -245,6 +250,25 @@ def render(
         placed=placed,
         pad=pad,
     )
+    last = probe.at[0] if probe.at else rendered.pages
+    fill = fit.last_page_fill(probe, geometry.frame_top(last), geometry.frame_bottom)
+    if not fitting or placed.booklet or not fit.too_empty(theme, fill, rendered.pages):
+        return rendered
+    for tighter in fit.tighter(theme):  # the least tightened that saves the page, if any
+        again = render(
+            document,
+            tighter,
+            paper=paper,
+            fonts_dir=fonts_dir,
+            origins=origins,
+            tagged=tagged,
+            duplex=duplex,
+            print_shop=print_shop,
+            fitting=False,
+        )
+        if again.pages < rendered.pages:
+            return again
+    return rendered
 
 
 def lay_out(

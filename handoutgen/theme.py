@@ -69,6 +69,7 @@ class Theme:
     hyphenation_min_word_length: int = 14  # shorter words are never hyphenated
     cjk_wrap: tuple[str, ...] = ()  # languages broken between any two characters
     links: dict[str, bool] = field(default_factory=dict)  # underline, bold: how links look
+    fit: dict[str, float] = field(default_factory=dict)  # saving a nearly empty last page
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -333,6 +334,10 @@ def resolve_theme(
     for key, value in links.items():
         if not isinstance(value, bool):
             bad(f"links.{key}", f"{value!r} is not true or false")
+    fit = dict(data.get("fit") or {})
+    for key, value in fit.items():
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            bad(f"fit.{key}", f"{value!r} is not a number of at least 0")
     if problems:
         raise InputError(problems)
     return Theme(
@@ -351,4 +356,5 @@ def resolve_theme(
         hyphenation_min_word_length=min_word if isinstance(min_word, int) else 14,
         cjk_wrap=cjk_wrap,
         links=links,
+        fit={k: float(v) for k, v in fit.items()},
     )
