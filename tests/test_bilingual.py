@@ -462,3 +462,22 @@ def test_both_footers_start_level(pairs, project):
         assert len(pages) == pairs[job].pages
         for page_index in pages:
             assert abs(footers[(page_index, False)] - footers[(page_index, True)]) < 0.5, job
+
+
+def test_build_writes_a_pair_where_the_manifest_says(project, tmp_path):
+    import json
+
+    from handoutgen.cli import main
+
+    out = tmp_path / "out"
+    argv = ["--root", str(project.root), "build", "neuromyotonia", "--locale", "he+en"]
+    assert main([*argv, "--out", str(out)]) == 0
+    (entry,) = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["leaflets"]
+    assert (entry["locale"], entry["path"], entry["status"]) == (
+        "he+en",
+        "default/he+en/neuromyotonia.a4.pdf",
+        "built",
+    )
+    pdf = (out / entry["path"]).read_bytes()
+    assert hashlib.sha256(pdf).hexdigest() == entry["sha256"]
+    assert main([*argv, "--locale", "es+en+de", "--out", str(out)]) == 2  # a usage error
