@@ -254,21 +254,17 @@ def render(
     fill = fit.last_page_fill(probe, geometry.frame_top(last), geometry.frame_bottom)
     if not fitting or placed.booklet or not fit.too_empty(theme, fill, rendered.pages):
         return rendered
-    for tighter in fit.tighter(theme):  # the least tightened that saves the page, if any
-        again = render(
-            document,
-            tighter,
-            paper=paper,
-            fonts_dir=fonts_dir,
-            origins=origins,
-            tagged=tagged,
-            duplex=duplex,
-            print_shop=print_shop,
-            fitting=False,
-        )
+    options = dict(paper=paper, fonts_dir=fonts_dir, origins=origins, tagged=tagged)
+    options.update(duplex=duplex, print_shop=print_shop, fitting=False)
+    steps = fit.tighter(theme)
+    tightest = render(document, steps[-1], **options) if steps else rendered
+    if tightest.pages >= rendered.pages:
+        return rendered  # even the tightest spacing allowed does not save the page
+    for tighter in steps[:-1]:  # the least tightened that saves it
+        again = render(document, tighter, **options)
         if again.pages < rendered.pages:
             return again
-    return rendered
+    return tightest
 
 
 def lay_out(
