@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable
 from .blocks.masthead import DocMasthead
 from .blocks.paragraph import DocPara
 from .blocks.title_band import DocTitleBand
-from .layout import furniture, page
+from .layout import fit, furniture, page
 from .layout.builder import Builder
 from .layout.columns import Columns
 from .layout.glyphs import Origins
@@ -258,9 +258,12 @@ def render_pair(
     origins: Origins | None = None,
     tagged: bool = True,
     duplex: str | None = None,
+    fitting: bool = True,
 ) -> Rendered:
     """Lay two languages' documents out side by side on ``paper`` (see the module's notes);
-    the checks of ``render.render`` apply to each."""
+    the checks of ``render.render`` apply to each, and so does ``fitting``: a nearly empty
+    last page is saved by tighter spacing where that makes the leaflet a page shorter."""
+    given = sides
     sides = [dataclasses.replace(side, document=named(side)) for side in sides]
     rules = [prepare(side.document, theme, fonts_dir, origins) for side in sides]
     size = theme.papers[paper]
@@ -280,13 +283,15 @@ def render_pair(
     rule = (theme.spacing["column_rule"], color(theme.colors["rule"]))
     sheet = Sheet(sides, builders, xs, width, geometry.frame_height, rule)
     flowables = story(sheet, pair(sides[0].document, sides[1].document))
+    probe = fit.EndProbe()  # where the text ends (the taller column's end)
+    flowables.append(probe)
     first, second = (side.document.meta for side in sides)
     meta = dataclasses.replace(
         first,
         title=first.title + TITLE_JOIN + second.title,
         keywords=first.keywords + tuple(k for k in second.keywords if k not in first.keywords),
     )
-    return lay_out(
+    rendered = lay_out(
         meta,
         theme,
         geometry,
@@ -297,6 +302,24 @@ def render_pair(
         tagged=tagged,
         duplex=duplex,
     )
+    last = probe.at[0] if probe.at else rendered.pages
+    fill = fit.last_page_fill(probe, geometry.frame_top(last), geometry.frame_bottom)
+    if not fitting or not fit.too_empty(theme, fill, rendered.pages):
+        return rendered
+    for tighter in fit.tighter(theme):  # the least tightened that saves the page, if any
+        again = render_pair(
+            given,
+            tighter,
+            paper=paper,
+            fonts_dir=fonts_dir,
+            origins=origins,
+            tagged=tagged,
+            duplex=duplex,
+            fitting=False,
+        )
+        if again.pages < rendered.pages:
+            return again
+    return rendered
 
 
 __all__ = ["Side", "pair", "refusal", "render_pair", "units"]

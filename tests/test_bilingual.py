@@ -481,3 +481,23 @@ def test_build_writes_a_pair_where_the_manifest_says(project, tmp_path):
     pdf = (out / entry["path"]).read_bytes()
     assert hashlib.sha256(pdf).hexdigest() == entry["sha256"]
     assert main([*argv, "--locale", "es+en+de", "--out", str(out)]) == 2  # a usage error
+
+
+def test_a_nearly_empty_last_page_is_saved_by_tighter_spacing(project):
+    """As for one language (layout/fit.py): he+en on A4 ends 13% down its 11th page; with the
+    space between blocks tightened within the theme's limits it takes 10."""
+    from handoutgen.bilingual import Side, render_pair
+    from handoutgen.build import language
+
+    job = Job("neuromyotonia", "he+en", "default", "standard", "a4")
+    handout = project.handout(job.topic)
+    made = [
+        language(project, job, locale, handout, overdue=False, allow_incomplete=False)
+        for locale in job.locales
+    ]
+    sides = [Side(one.document, one.name) for one in made]  # type: ignore[union-attr]
+    theme = project.theme(job.brand, job.edition)
+    options = {"paper": job.paper, "fonts_dir": project.fonts_dir}
+    loose = render_pair(sides, theme, fitting=False, **options)  # type: ignore[arg-type]
+    fitted = render_pair(sides, theme, **options)  # type: ignore[arg-type]
+    assert (loose.pages, fitted.pages) == (11, 10)
