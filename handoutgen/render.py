@@ -219,7 +219,47 @@ def render(
     (/PrintScaling /None) and ``duplex`` (the edition's two-sided preference). A ``booklet``
     or ``print_shop`` edition's pages go onto its sheets (``handoutgen.sheets``). With
     ``fitting``, a last page under the theme's ``fit.last_page_min`` is saved by tighter
-    spacing where that fits the leaflet on a page fewer (``layout.fit``)."""
+    spacing where that fits the leaflet on a page fewer (``layout.fit``); a booklet is
+    spaced as its A5 leaflet is."""
+
+    def once(chosen: Theme, *, on_sheets: bool = True) -> tuple[Rendered, float]:
+        return _render_once(
+            document,
+            chosen,
+            paper=paper,
+            fonts_dir=fonts_dir,
+            origins=origins,
+            tagged=tagged if on_sheets else False,
+            duplex=duplex,
+            booklet=booklet if on_sheets else None,
+            print_shop=print_shop if on_sheets else None,
+        )
+
+    rendered, fill = once(theme)
+    if not fitting:
+        return rendered
+    if booklet is None:
+        return fit.save_last_page(theme, rendered, fill, lambda t: once(t)[0])[1]
+    leaflet, leaflet_fill = once(theme, on_sheets=False)  # the A5 pages the booklet holds
+    chosen, _ = fit.save_last_page(
+        theme, leaflet, leaflet_fill, lambda t: once(t, on_sheets=False)[0]
+    )
+    return rendered if chosen is theme else once(chosen)[0]
+
+
+def _render_once(
+    document: Document,
+    theme: Theme,
+    *,
+    paper: str,
+    fonts_dir: Path,
+    origins: Origins | None,
+    tagged: bool,
+    duplex: str | None,
+    booklet: Booklet | None,
+    print_shop: PrintShop | None,
+) -> tuple[Rendered, float]:
+    """``render`` in ``theme`` as it is: the leaflet, and how full its last page is."""
     rules = prepare(document, theme, fonts_dir, origins)
     styles = styles_for(rules)
     band = furniture.footer_band(document.furniture, rules, theme.papers[paper])
@@ -251,20 +291,7 @@ def render(
         pad=pad,
     )
     last = probe.at[0] if probe.at else rendered.pages
-    fill = fit.last_page_fill(probe, geometry.frame_top(last), geometry.frame_bottom)
-    if not fitting or placed.booklet or not fit.too_empty(theme, fill, rendered.pages):
-        return rendered
-    options = dict(paper=paper, fonts_dir=fonts_dir, origins=origins, tagged=tagged)
-    options.update(duplex=duplex, print_shop=print_shop, fitting=False)
-    steps = fit.tighter(theme)
-    tightest = render(document, steps[-1], **options) if steps else rendered
-    if tightest.pages >= rendered.pages:
-        return rendered  # even the tightest spacing allowed does not save the page
-    for tighter in steps[:-1]:  # the least tightened that saves it
-        again = render(document, tighter, **options)
-        if again.pages < rendered.pages:
-            return again
-    return tightest
+    return rendered, fit.last_page_fill(probe, geometry.frame_top(last), geometry.frame_bottom)
 
 
 def lay_out(

@@ -5,12 +5,15 @@ above and below paragraphs, headings, boxes and figures scaled down in steps to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.platypus import Flowable
 
 from ..theme import Theme
+
+Laid = TypeVar("Laid")  # a laid-out leaflet (render.Rendered): anything with ``pages``
 
 # spacing keys that are space between blocks (not indents, paddings or the sizes of things)
 BETWEEN_BLOCKS = ("box_space", "figure_space", "masthead_space", "term_space_after")
@@ -60,3 +63,24 @@ def tighter(theme: Theme) -> list[Theme]:
         spacing = {k: v * scale if k in BETWEEN_BLOCKS else v for k, v in theme.spacing.items()}
         out.append(replace(theme, styles=styles, spacing=spacing))
     return out
+
+
+def save_last_page(
+    theme: Theme, laid: Laid, fill: float, again: Callable[[Theme], Laid]
+) -> tuple[Theme, Laid]:
+    """The theme to lay a leaflet out in, and that layout: ``theme`` and ``laid`` as they are,
+    unless its last page is too empty (``fill``) and a tighter theme lays it out (``again``)
+    on a page fewer: the least tightened that does. The tightest is tried first, so a
+    leaflet no spacing saves costs one layout more."""
+    pages = laid.pages  # type: ignore[attr-defined]
+    steps = tighter(theme)
+    if not steps or not too_empty(theme, fill, pages):
+        return theme, laid
+    tightest = again(steps[-1])
+    if tightest.pages >= pages:  # type: ignore[attr-defined]
+        return theme, laid
+    for step in steps[:-1]:
+        done = again(step)
+        if done.pages < pages:  # type: ignore[attr-defined]
+            return step, done
+    return steps[-1], tightest
