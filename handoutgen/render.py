@@ -263,7 +263,10 @@ def _render_once(
     rules = prepare(document, theme, fonts_dir, origins)
     styles = styles_for(rules)
     band = furniture.footer_band(document.furniture, rules, theme.papers[paper])
-    geometry = page.page(theme, paper, footer=band)
+    head = furniture.header_band(
+        document.furniture, rules, theme.papers[paper], document.meta.title
+    )
+    geometry = page.page(theme, paper, footer=band, header=head)
     try:
         placed = sheets.sheets(
             geometry.size, theme.papers, booklet=booklet, shop=print_shop, rtl=rules.rtl

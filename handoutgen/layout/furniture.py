@@ -54,6 +54,24 @@ def footer_band(furniture: Furniture, rules: LocaleRules, page_size: tuple[float
     return max(theme.footer, 2 + rows * foot.leading + 0.3 * foot.size)
 
 
+def header_band(
+    furniture: Furniture, rules: LocaleRules, page_size: tuple[float, float], topic: str
+) -> float:
+    """The height of the running header's band: the theme's, or more when the topic, which
+    is never cut, wraps onto more lines than it holds."""
+    theme = rules.theme
+    head = theme.styles["running_header"]
+    _, right, _, left = theme.margins
+    faces = list(rules.faces(head.family, head.weight))
+    frame_w = page_size[0] - left - right
+    lines = _keep_topic(
+        furniture.running_header,
+        topic,
+        lambda t: measure_line(t, faces, head.size, rules.rtl)[1] <= frame_w,
+    )
+    return max(theme.header, (len(lines) - 1) * head.leading + head.size + 0.3 * head.size + 4)
+
+
 def _keep_topic(text: str, topic: str, fits: Callable[[str], bool]) -> list[str]:
     """The running header as lines that fit: the rest shortened word by word (then dropped)
     before the topic is touched; the topic itself is never cut, it wraps."""
@@ -112,6 +130,7 @@ def painter(
     rtl = rules.rtl
     frame_w = width - left - right
     band = max(band, footer_band(furniture, rules, page_size))
+    head_band = header_band(furniture, rules, page_size, topic)
 
     # the same lines come back on every page (only the page number changes): measure once
     measured: dict[tuple[str, str], tuple[list[Run], float]] = {}
@@ -176,11 +195,7 @@ def painter(
             canv.setFillColor(color(head.color))
             for n, text in enumerate(running_header()):
                 line(text, edge[start], y_head - n * head.leading, start, head)
-            canv.line(
-                left,
-                height - top - theme.header + 2,
-                width - right,
-                height - top - theme.header + 2,
-            )
+            y_rule = height - top - head_band + 2  # under the header's last line
+            canv.line(left, y_rule, width - right, y_rule)
 
     return paint

@@ -28,16 +28,19 @@ class Page:
         return self.frame_bottom + (self.first.height if page == 1 else self.frame_height)
 
 
-def page(theme: Theme, paper: str, *, footer: float | None = None) -> Page:
-    """The page of ``paper``; ``footer``: the footer band's height when the footer needs more
-    lines than the theme's band holds (layout.furniture.footer_band)."""
+def page(
+    theme: Theme, paper: str, *, footer: float | None = None, header: float | None = None
+) -> Page:
+    """The page of ``paper``; ``footer`` and ``header``: the bands' heights when the footer
+    or the running header needs more lines than the theme's band holds
+    (layout.furniture.footer_band, header_band)."""
     size = theme.papers[paper]
     width, height = size
     top, right, bottom, left = theme.margins
     frame_w = width - left - right
     foot_h = max(theme.footer, footer or 0.0) + theme.gap
     first = frame("first", left, bottom + foot_h, frame_w, height - top - bottom - foot_h)
-    later_h = height - top - bottom - foot_h - theme.header - theme.gap
+    later_h = height - top - bottom - foot_h - max(theme.header, header or 0.0) - theme.gap
     later = frame("later", left, bottom + foot_h, frame_w, later_h)
     return Page(size, frame_w, later_h, first, later, bottom + foot_h)
 

@@ -431,3 +431,32 @@ def test_a_nearly_empty_last_page_is_saved_by_tighter_spacing(project: Project, 
     assert loose is not None and rendered.pages == loose.pages - 1
     theme = project.theme("default", "standard")
     assert _last_page_fill(loose.pdf, theme, "letter") < 0.25
+
+
+def test_a_title_too_long_for_one_header_line_wraps_and_the_text_starts_below_it(
+    scratch: Project,
+):
+    """The running header never cuts the topic: a title wider than the page at 17 pt wraps
+    onto a second header line, the header's band grows and the text frame starts under it;
+    nothing overprints."""
+    path = scratch.handouts_dir / "neuromyotonia.yaml"
+    long = "Neuromyotonia (Isaacs syndrome), acquired peripheral nerve hyperexcitability"
+    path.write_text(
+        path.read_text().replace("title: Neuromyotonia (Isaacs syndrome)", f"title: {long}", 1)
+    )
+    project = Project(scratch.root)
+    rendered, outcome = build_one(
+        project, Job("neuromyotonia", "en", "default", "large-print", "a4")
+    )
+    assert rendered is not None, outcome.reason
+    theme = project.theme("default", "large-print")
+    band = theme.papers["a4"][1] - theme.margins[0] - theme.header
+    for chars in page_chars(rendered.pdf)[1:]:
+        assert overprints(chars) == []
+        head = [c for c in chars if c.bottom > band - 30 and abs(c.size - 17) < 0.1]
+        bottoms = sorted(c.bottom for c in head)
+        lines = 1 + sum(b - a > 8 for a, b in itertools.pairwise(bottoms))
+        assert lines == 2  # the header's two lines (glyph boxes: bottoms vary within a line)
+        assert Counter(_glyphs(long)) <= Counter(_glyphs("".join(c.text for c in head)))
+        body = [c for c in chars if c not in head and c.top < band]
+        assert max(c.top for c in body) < min(c.bottom for c in head) - 4
