@@ -199,16 +199,16 @@ def test_a_padded_booklet_ends_with_notes_pages_of_ruled_lines(every_leaflet):
     total = 2 * tagged.pages
     assert total > plain.pages, "pick a leaflet that needs padding"
     halves = _halves(tagged.pdf)
-    side = next(i for i, pair in enumerate(sheets.saddle_stitch(total)) if plain.pages + 1 in pair)
-    pair = sheets.saddle_stitch(total)[side]
-    notes = halves[side][pair.index(plain.pages + 1)]
-    assert "Notes and questions for your care team" in notes
-    # ruled lines: rows of grey across the notes half, below its heading
-    image = pdfium.PdfDocument(tagged.pdf)[side].render(scale=1).to_pil().convert("L")
-    x0 = 0 if pair.index(plain.pages + 1) == 0 else image.width // 2
-    column = [image.getpixel((x0 + image.width // 4, y)) for y in range(image.height)]
-    ruled = sum(1 for y in range(1, len(column)) if column[y] < 230 <= column[y - 1])
-    assert ruled >= 12
+    order = sheets.saddle_stitch(total)
+    for number in range(plain.pages + 1, total + 1):  # every notes page, titled and ruled
+        side = next(i for i, pair in enumerate(order) if number in pair)
+        half = order[side].index(number)
+        assert "Notes and questions for your care team" in halves[side][half], number
+        image = pdfium.PdfDocument(tagged.pdf)[side].render(scale=1).to_pil().convert("L")
+        x0 = 0 if half == 0 else image.width // 2
+        column = [image.getpixel((x0 + image.width // 4, y)) for y in range(image.height)]
+        ruled = sum(1 for y in range(1, len(column)) if column[y] < 230 <= column[y - 1])
+        assert ruled >= 12, number
 
 
 def test_booklet_is_refused_on_another_paper(project: Project, capsys, tmp_path: Path):

@@ -1,6 +1,6 @@
 """Notes pages: the templates' ``<notes><title>...</title></notes>`` -> nothing in the flow of a
 leaflet; the page a booklet is padded with (to a multiple of four pages): the title as a
-heading on the first such page, then ruled lines to write on (decoration) down each page."""
+heading, then ruled lines to write on (decoration) down the page."""
 
 from __future__ import annotations
 
@@ -68,10 +68,11 @@ class Kind(BlockKind):
         return []  # drawn only on the pages a booklet adds: see ``page``
 
     def page(self, block: DocNotes, b: Builder, parent: Node, *, first: bool) -> list[Flowable]:
-        """One notes page: the title (on the first), then ruled lines to the page's foot."""
+        """One notes page: the title, then ruled lines to the page's foot. Only the first
+        notes page's title goes in the outline."""
         sp = b.theme.spacing
         lines = RuledLines(sp["notes_line_gap"], sp["rule_width"], b.color(b.theme.colors["rule"]))
-        return [b.heading(block.title, "h2", 2, parent), lines] if first else [lines]
+        return [b.heading(block.title, "h2", 2, parent, inner=not first), lines]
 
     def texts(self, block: DocNotes) -> Iterator[tuple[str, Inline]]:
         yield "h2", block.title
