@@ -207,7 +207,13 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = _parser(argv).parse_args(argv)
-    root = args.root or Path(__file__).resolve().parent.parent.parent
+    from ..engine import find_root
+
+    try:  # the project folder: --root, else the first one from here upwards
+        root = find_root(args.root, new=args.command == "new")
+    except HandoutError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if getattr(args, "no_cache", False):
         from .. import cache
 

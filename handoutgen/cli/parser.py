@@ -53,20 +53,36 @@ class _Formatter(argparse.HelpFormatter):
         super().__init__(prog, **kw)
 
 
+def _prog() -> str:
+    """The command's name as it was run: ``handoutgen`` (the console script), ``python -m
+    handoutgen`` or ``generate.py`` (the checkout's entry, and any other caller)."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if name == "__main__.py":
+        return "python -m handoutgen"
+    return name if name == "handoutgen" else "generate.py"
+
+
 def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The command line. Every command is listed, but only the one ``argv`` names declares its
     options: each declaration costs argparse a few gettext look-ups on disk, and a no-op
     rebuild takes about 40 ms in all."""
     wanted = _command(sys.argv[1:] if argv is None else argv)
     p = argparse.ArgumentParser(
-        prog="generate.py",
+        prog=_prog(),
         formatter_class=_Formatter,
         description="Build printable patient leaflets. With no command: build everything.",
     )
     p.add_argument("--version", action="version", version=f"handoutgen {__version__}")
-    p.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the project folder (topics in handouts/, brands, locales) (default: the first "
+        "folder from the current one upwards that has a handouts/ folder)",
+    )
     p.add_argument("--no-cache", action="store_true", help=NO_CACHE_HELP)
-    sub = p.add_subparsers(dest="command")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     def command(name: str, **kw: Any) -> argparse.ArgumentParser:
         return sub.add_parser(name, formatter_class=_Formatter, **kw)

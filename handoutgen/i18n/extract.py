@@ -17,13 +17,14 @@ import yaml
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
+from ..engine import engine_dir
 from ..errors import InputError, Problem
 from ..inline import placeholders
 from ..load import Bounds, Sourced, parse_yaml
 from ..strings import iter_strings
 from ..validate import validate_handout
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+PACKAGE_ROOT = engine_dir()  # pybabel run in the checkout: its top level
 COMMENT_TAGS = ("Translators:",)
 KEYWORDS = {**DEFAULT_KEYWORDS, "pgettext": ((1, "c"), 2)}
 

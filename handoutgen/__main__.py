@@ -1,0 +1,7 @@
+"""``python -m handoutgen``: command-line arguments -> handoutgen.cli.main."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
