@@ -4,4 +4,5 @@ import sys
 
 from .cli import main
 
+sys.argv[0] = "python -m handoutgen"  # the name --help and usage errors give (parser._prog)
 sys.exit(main())

@@ -26,9 +26,16 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             option, action="append", dest=dest, metavar=metavar, type=nonempty(what)
         )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(
-        "--strict", action="store_true", help="exit 1 if any measure is past its limit"
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,  # `generate.py --json lint` too (output.settle)
+        help="print JSON instead of text (default: text)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 if any measure is past its limit (default: exit 0 on findings)",
     )
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve", "lint")
 NO_CACHE_HELP = (
     "no caches, on disk or in memory, and ReportLab's own classes: every leaflet is built "
-    "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1"
+    "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1 (default: off)"
 )
 
 
@@ -26,11 +26,19 @@ def _command(argv: list[str]) -> str | None:
     """The command ``argv`` names (the first word that is not an option), or None."""
     words = iter(argv)
     for word in words:
-        if len(word) >= 3 and "--root".startswith(word):  # argparse takes --r, --ro, --roo
+        if _takes_value(word):
             next(words, None)
         elif not word.startswith("-"):
             return word if word in COMMANDS else None
     return None
+
+
+def _takes_value(word: str) -> bool:
+    """Whether ``word`` is a top-level option followed by its value (``--root DIR``,
+    ``--jobs N``), as argparse matches them: any unambiguous prefix."""
+    root = len(word) >= 3 and "--root".startswith(word)  # --r, --ro, --roo
+    jobs = word == "-j" or (len(word) >= 4 and "--jobs".startswith(word))  # not --j: --json
+    return root or jobs
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -56,10 +64,10 @@ class _Formatter(argparse.HelpFormatter):
 def _prog() -> str:
     """The command's name as it was run: ``handoutgen`` (the console script), ``python -m
     handoutgen`` or ``generate.py`` (the checkout's entry, and any other caller)."""
-    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
-    if name == "__main__.py":
-        return "python -m handoutgen"
-    return name if name == "handoutgen" else "generate.py"
+    name = sys.argv[0] if sys.argv else ""
+    if name == "python -m handoutgen":  # set by handoutgen/__main__.py
+        return name
+    return "handoutgen" if os.path.basename(name) == "handoutgen" else "generate.py"
 
 
 def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -82,6 +90,10 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         "folder from the current one upwards that has a handouts/ folder)",
     )
     p.add_argument("--no-cache", action="store_true", help=NO_CACHE_HELP)
+    from .output import add_build_run_options, add_output_options
+
+    add_output_options(p)  # also before the command, and for a bare `generate.py`
+    add_build_run_options(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     def command(name: str, **kw: Any) -> argparse.ArgumentParser:
@@ -107,13 +119,17 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         from .outfolder import add_clean_options
 
         add_clean_options(c)
-    command("check", help="validate every content, brand, theme and template file")
+    ck = command("check", help="validate every content, brand, theme and template file")
+    if wanted == "check":
+        add_output_options(ck)
     i18n = command(
         "i18n", help="translation catalogs: extract, init, update, compile, stats, check"
     )
     if wanted == "i18n":
         _i18n_commands(i18n)
-    command("list", help="show topics, locales, brands, editions and papers")
+    ls = command("list", help="show topics, locales, brands, editions and papers")
+    if wanted == "list":
+        add_output_options(ls)
     r = command("review", help="review dates and status of every topic and catalog")
     if wanted == "review":
         from .review import add_options
@@ -142,21 +158,32 @@ def _build_options(b: argparse.ArgumentParser) -> None:
     from .selection import nonempty  # '' (an unset variable) is a usage error, never "all"
 
     b.add_argument("topics", nargs="*", type=nonempty("topic"), help="topic ids (default: all)")
-    b.add_argument(
-        "--locale", action="append", dest="locales", metavar="TAG", type=nonempty("locale")
-    )
-    b.add_argument("--brand", action="append", dest="brands", metavar="ID", type=nonempty("brand"))
-    b.add_argument(
-        "--paper", action="append", dest="papers", metavar="NAME", type=nonempty("paper")
-    )
-    b.add_argument(
-        "--edition", action="append", dest="editions", metavar="NAME", type=nonempty("edition")
-    )
+    for option, dest, metavar, what, default in (
+        (
+            "--locale",
+            "locales",
+            "TAG",
+            "locale",
+            "en, the source language; 'ar+en': two side by side",
+        ),
+        ("--brand", "brands", "ID", "brand", "the default brand"),
+        ("--paper", "papers", "NAME", "paper", "the brand's own paper"),
+        ("--edition", "editions", "NAME", "edition", "standard"),
+    ):
+        b.add_argument(
+            option,
+            action="append",
+            dest=dest,
+            metavar=metavar,
+            type=nonempty(what),
+            help=f"{what}(s) to build; globs, repeated or comma-separated (default: {default}; "
+            f"with no selection at all, everything)",
+        )
     b.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     b.add_argument(
         "--allow-incomplete",
         action="store_true",
-        help="build incomplete translations as marked drafts instead of skipping",
+        help="build incomplete translations as marked drafts (default: skipped)",
     )
     b.add_argument(
         "--allow-overdue",
@@ -164,25 +191,19 @@ def _build_options(b: argparse.ArgumentParser) -> None:
         help="build leaflets past their review date, marked 'Review overdue' on every page "
         "(default: refused)",
     )
-    b.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="worker processes (default: the number of CPUs)",
-    )
-    b.add_argument(
-        "--force", action="store_true", help="rebuild leaflets whose inputs have not changed"
-    )
-    b.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    from .output import add_build_run_options, add_output_options
+
+    add_build_run_options(b)
+    add_output_options(b)
+    b.add_argument("--strict", action="store_true", help="exit 1 on warnings too (default: off)")
     b.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS, help=NO_CACHE_HELP)
     b.add_argument(
         "--shard",
         metavar="I/N",
         type=_shard,
         help="build only the I-th of N deterministic slices (1-based); each shard "
-        "writes manifest.shard-I-of-N.json, which 'manifest merge' folds together",
+        "writes manifest.shard-I-of-N.json, which 'manifest merge' folds together "
+        "(default: the whole selection)",
     )
 
 
