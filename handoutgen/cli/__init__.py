@@ -205,6 +205,15 @@ def _main(argv: list[str] | None) -> int:
         if answered is not None:
             return answered
 
+    if args.command == "new":  # before the project loads: it may not be one yet
+        from .new import run as new
+
+        try:
+            return new(root, args)
+        except HandoutError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+
     from ..project import Project
     from ..rl import mismatch
 

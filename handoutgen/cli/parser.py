@@ -15,7 +15,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs every run 3 ms
 if TYPE_CHECKING:
     from typing import Any
 
-COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve", "lint")
+COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve", "lint", "new")
 NO_CACHE_HELP = (
     "no caches, on disk or in memory, and ReportLab's own classes: every leaflet is built "
     "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1 (default: off)"
@@ -151,6 +151,14 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         from .lint import add_options as lint_options
 
         lint_options(lint)
+    new = command(
+        "new",
+        help="start a brand or topic from the shipped example: new brand ID, new topic ID",
+    )
+    if wanted == "new":
+        from .new import add_options as new_options
+
+        new_options(new)
     return p
 
 
