@@ -48,6 +48,7 @@ def _selection_key(args: argparse.Namespace) -> tuple[object, ...]:
         _split(args.papers),
         review.today().isoformat(),  # a leaflet can fall overdue overnight
         str(args.out),
+        args.preview_dpi if args.preview else 0,  # pictures asked for: not the same result
     )
 
 
@@ -123,6 +124,10 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     why = check_tags(project.root, selection.locales)
     if why:
         raise SelectionError(why)
+    if args.preview:
+        from ..previews import available
+
+        available()  # a usage error before anything is built
     jobs = expand(project, selection)
     options = BatchOptions(
         out=args.out,
@@ -133,6 +138,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         shard=args.shard,
         stamp=None if args.shard else _stamp(project.root, args),
         identity=None if args.shard else _identity(project.root, args),
+        preview_dpi=args.preview_dpi if args.preview else 0,
     )
     live = sys.stderr.isatty() and (sys.stdout.isatty() or args.json)
     if args.json or args.quiet:  # nothing per leaflet: the document, or problems at the end

@@ -132,7 +132,7 @@ def outcome_json(o: Outcome) -> dict[str, Any]:
         "overdue": o.overdue,
         "reason": o.reason,
         "warnings": list(o.warnings),
-        "previews": list(getattr(o, "previews", ()) or ()),
+        "previews": [path for path, _ in o.previews],
     }
 
 
@@ -166,6 +166,8 @@ def build_json(report: Report, exit_code: int, out: Any) -> dict[str, Any]:
 def unchanged_json(found: dict[str, Any], exit_code: int, out: Any) -> dict[str, Any]:
     """`build --json` answered from the manifest (no input changed): its counts, and its
     entries as this run's results (built ones are up to date)."""
+    from ..manifest import previews_of
+
     total, skipped = int(found.get("leaflets", 0)), int(found.get("skipped", 0))
     try:
         entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["leaflets"]
@@ -183,7 +185,7 @@ def unchanged_json(found: dict[str, Any], exit_code: int, out: Any) -> dict[str,
             "overdue": bool(e.get("overdue")),
             "reason": e.get("reason"),
             "warnings": list(e.get("warnings") or []),
-            "previews": list(e.get("previews") or []),
+            "previews": [p for p, _ in previews_of(e)],
         }
         for e in entries
         if isinstance(e, dict) and e.get("status") in ("built", "skipped")

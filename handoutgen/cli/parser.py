@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve", "lint", "new")
+PREVIEW_DPI = 96  # build --preview: a screen's resolution, a page of A4 about 800 x 1100 pixels
+MAX_PREVIEW_DPI = 600  # a page at 600 DPI is 35 million pixels: more is a typo
 NO_CACHE_HELP = (
     "no caches, on disk or in memory, and ReportLab's own classes: every leaflet is built "
     "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1 (default: off)"
@@ -204,6 +206,19 @@ def _build_options(b: argparse.ArgumentParser) -> None:
     add_build_run_options(b)
     add_output_options(b)
     b.add_argument("--strict", action="store_true", help="exit 1 on warnings too (default: off)")
+    b.add_argument(
+        "--preview",
+        action="store_true",
+        help="also write each page as PNG beside its PDF, <name>.p1.png, <name>.p2.png ... "
+        "(needs pypdfium2: pip install 'handoutgen[preview]') (default: off)",
+    )
+    b.add_argument(
+        "--preview-dpi",
+        type=_positive,
+        default=PREVIEW_DPI,
+        metavar="DPI",
+        help=f"resolution of the --preview pictures (default: {PREVIEW_DPI})",
+    )
     b.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS, help=NO_CACHE_HELP)
     b.add_argument(
         "--shard",
@@ -252,6 +267,16 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
     )
     stamp.add_argument("locale", type=nonempty("locale", glob=False), help="BCP-47 tag, e.g. es")
     stamp.add_argument("--by", required=True, help="the reviewer's name and role")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_PREVIEW_DPI:
+        raise argparse.ArgumentTypeError(f"{value}: expected a whole number 1-{MAX_PREVIEW_DPI}")
+    return number
 
 
 def _shard(value: str) -> tuple[int, int]:
