@@ -18,13 +18,18 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "topics", nargs="*", type=nonempty("topic"), help="topic ids (default: all)"
     )
-    for option, dest, metavar, what in (
-        ("--locale", "locales", "TAG", "locale"),
-        ("--brand", "brands", "ID", "brand"),
-        ("--edition", "editions", "NAME", "edition"),
+    for option, dest, metavar, what, default in (
+        ("--locale", "locales", "TAG", "locale", "every locale"),
+        ("--brand", "brands", "ID", "brand", "the default brand"),
+        ("--edition", "editions", "NAME", "edition", "standard"),
     ):
         parser.add_argument(
-            option, action="append", dest=dest, metavar=metavar, type=nonempty(what)
+            option,
+            action="append",
+            dest=dest,
+            metavar=metavar,
+            type=nonempty(what),
+            help=f"{what}(s) to measure; globs, repeated or comma-separated (default: {default})",
         )
     parser.add_argument(
         "--json",

@@ -248,7 +248,9 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
         "compile", help="write .mo files next to the catalogs (builds do not need them)"
     )
     stats = i18n.add_parser("stats", help="translated / fuzzy / untranslated, per locale and topic")
-    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.add_argument(
+        "--json", action="store_true", help="machine-readable output (default: a table)"
+    )
     check = i18n.add_parser(
         "check", help="placeholders, inline syntax, numbers, plural forms and sync with the sources"
     )
@@ -266,7 +268,9 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
         "prints on its leaflets until a translation changes)",
     )
     stamp.add_argument("locale", type=nonempty("locale", glob=False), help="BCP-47 tag, e.g. es")
-    stamp.add_argument("--by", required=True, help="the reviewer's name and role")
+    stamp.add_argument(
+        "--by", required=True, help="the reviewer's name and role (required: no default)"
+    )
 
 
 def _positive(value: str) -> int:

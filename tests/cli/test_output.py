@@ -153,3 +153,31 @@ def test_an_unknown_folder_is_exit_2_naming_what_was_looked_for(tmp_path: Path, 
     assert main(["--root", str(tmp_path / "nope"), "list"]) == 2
     result = run_cli("check", cwd=tmp_path.parent)
     assert result.returncode == 2 and "no handouts/ folder in" in result.stderr
+
+
+def _options(parser, name: str):
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub, p in action.choices.items():
+                yield from _options(p, f"{name} {sub}")
+        elif not isinstance(action, argparse._HelpAction | argparse._VersionAction):
+            yield name, action
+
+
+def test_every_option_has_help_with_its_default():
+    from handoutgen.cli import COMMANDS, _parser
+
+    found = []
+    for command in COMMANDS:
+        argv = {"i18n": ["i18n", "stats"], "manifest": ["manifest", "merge", "x"]}.get(
+            command, [command, "brand", "x"] if command == "new" else [command]
+        )
+        found += list(_options(_parser(argv), "generate.py"))
+    lacking = {
+        (name, action.dest)
+        for name, action in found
+        if not action.help or (action.option_strings and "default" not in action.help)
+    }
+    assert not lacking, sorted(lacking)
