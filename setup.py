@@ -17,7 +17,11 @@ from setuptools.command.build_py import build_py
 HERE = Path(__file__).resolve().parent
 SHIPPED = "_engine"  # handoutgen.engine.SHIPPED
 FOLDERS = ("templates", "fonts")
-FILES = ("handouts/handout.schema.json", "handouts/neuromyotonia.yaml")  # `new topic` copies
+FILES = (
+    "handouts/handout.schema.json",  # topics are validated against it
+    "handouts/neuromyotonia.yaml",  # `new topic` copies it
+    "babel.cfg",  # `i18n extract`/`update` in a clinic's folder: which files hold strings
+)
 LEFT_OUT = ("*.pyc", "__pycache__", "build_fonts.py")  # tools, not the engine's data
 
 

@@ -69,3 +69,24 @@ def test_an_existing_id_or_a_folder_linked_out_is_refused(scratch: Project, tmp_
     assert main(["--root", str(elsewhere), "new", "brand", "lakeside"]) == 2
     assert "outside the project folder" in capsys.readouterr().err
     assert list(outside.iterdir()) == []
+
+
+def test_a_clinics_folder_extracts_its_topics_and_the_engines_templates(tmp_path: Path, capsys):
+    """A folder with no babel.cfg and no templates of its own: `i18n update` takes the
+    topics from it and the template strings from the engine, so translators can go on."""
+    import shutil
+
+    from ..conftest import ROOT
+
+    clinic = tmp_path / "clinic"
+    for name in ("handouts", "locales"):
+        shutil.copytree(ROOT / name, clinic / name)
+    root = ["--root", str(clinic)]
+    assert main([*root, "new", "topic", "knee-pain"]) == 0
+    assert main([*root, "i18n", "update", "de"]) == 0
+    po = (clinic / "locales" / "de" / "LC_MESSAGES" / "handouts.po").read_text()
+    assert 'msgctxt "knee-pain/' in po and "#: templates/standard/" in po
+    pot = (clinic / "locales" / "handouts.pot").read_text()
+    assert pot.count("msgid ") == (ROOT / "locales" / "handouts.pot").read_text().count(
+        "msgid "
+    ) + po.count('msgctxt "knee-pain/')
