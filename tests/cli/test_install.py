@@ -19,7 +19,15 @@ from ..conftest import ROOT
 # SPDX licence string) and installs it with the dev venv's pip; about 15 s
 pytestmark = pytest.mark.wheel
 
-SOURCES = ("pyproject.toml", "setup.py", "README.md", "handoutgen", "templates", "fonts")
+SOURCES = (
+    "pyproject.toml",
+    "setup.py",
+    "README.md",
+    "babel.cfg",
+    "handoutgen",
+    "templates",
+    "fonts",
+)
 
 
 def _venv_with_wheel(tmp_path: Path) -> Path:
@@ -93,6 +101,13 @@ def test_an_installed_wheel_builds_a_clinics_folder_and_refuses_an_empty_one(tmp
     pdf = clinic / "out" / "default" / "en" / "neuromyotonia.a4.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert not (clinic / "templates" / "leaflet.xml.j2").exists()  # no copy of the engine made
+
+    # a translator's next step in the clinic: the engine's template strings come from the wheel
+    update = _run(venv, clinic, "i18n", "update", "de")
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert (
+        "#: templates/" in (clinic / "locales" / "de" / "LC_MESSAGES" / "handouts.po").read_text()
+    )
 
     empty = tmp_path / "empty"
     empty.mkdir()
