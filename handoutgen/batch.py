@@ -5,6 +5,7 @@ failures isolated, each outcome written to the manifest as it comes in."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +16,8 @@ from .build import Outcome, Report, build_one
 from .errors import HandoutError
 from .i18n.catalog import SOURCE_LOCALE, catalog_files
 from .leaflet import Job, Selection, expand, manifest_key, shard_of
-from .manifest import MANIFEST, last_good, producible, shard_name
+from .manifest import MANIFEST, last_good, previews_of, producible, shard_name
+from .previews import name, render
 from .project import Project
 from .write import (
     prepare_output,
@@ -41,6 +43,7 @@ class BatchOptions:
     shard: tuple[int, int] | None = None  # (index from 1, count)
     stamp: str | None = None  # recorded in the manifest if nothing fails (cache.inputs.stamp)
     identity: str | None = None  # its cheap stand-in (cache.inputs.identity)
+    preview_dpi: int = 0  # build --preview: PNG pages beside each PDF at this resolution
 
     @property
     def manifest_name(self) -> str:
@@ -61,20 +64,26 @@ def _init_worker(root: str) -> None:
         _WORKER["project"] = Project(Path(root))  # not forked: load it here
 
 
-def _build_and_write(job: Job, out: str, allow: tuple[bool, bool], inputs: str) -> Outcome:
-    """Build one leaflet and write it (in a worker, or in the parent when --jobs 1);
-    ``allow``: (incomplete, overdue)."""
+def _build_and_write(
+    job: Job, out: str, allow: tuple[bool, bool], inputs: str, preview_dpi: int = 0
+) -> Outcome:
+    """Build one leaflet and write it (in a worker, or in the parent when --jobs 1), and with
+    ``preview_dpi`` its pages as PNG beside it; ``allow``: (incomplete, overdue)."""
     project = _WORKER["project"]
     assert isinstance(project, Project)
     rendered, outcome = build_one(project, job, allow_incomplete=allow[0], allow_overdue=allow[1])
     if rendered is not None:
         path = Path(out) / job.relpath
+        pages: list[tuple[str, str]] = []
         try:
             write_atomic(path, rendered.pdf)
+            for n, png in enumerate(render(rendered.pdf, preview_dpi) if preview_dpi else (), 1):
+                pages.append((name(job.relpath, n), hashlib.sha256(png).hexdigest()))
+                write_atomic(Path(out) / pages[-1][0], png)
         except OSError as exc:  # a full disk, a read-only folder, a name too long
             reason = f"{path}: cannot write: {exc.strerror or exc}"
-            return Outcome(job, "failed", reason=reason, inputs=inputs)
-        return replace(outcome, inputs=inputs, size=len(rendered.pdf))
+            return Outcome(job, "failed", reason=reason, inputs=inputs, previews=tuple(pages))
+        return replace(outcome, inputs=inputs, size=len(rendered.pdf), previews=tuple(pages))
     return replace(outcome, inputs=inputs)
 
 
@@ -105,6 +114,9 @@ def _up_to_date(
         return False
     if entry.get("status") != "built" or not isinstance(entry.get("path"), str):
         return False
+    pictures = previews_of(entry)
+    if options.preview_dpi and not (pictures and all((out / p).is_file() for p, _ in pictures)):
+        return False  # pictures asked for that the last run did not make
     path = out / str(entry["path"])
     return path.is_file() and path.stat().st_size == entry.get("size")
 
@@ -178,8 +190,9 @@ def run(
                 bool(old.get("draft")),
                 bool(old.get("overdue")),
                 inputs,  # type: ignore[arg-type]
-                old.get("size"),
-            )  # type: ignore[arg-type]
+                old.get("size"),  # type: ignore[arg-type]
+                tuple(previews_of(old)),
+            )
             entries[job] = dict(old)
             report.outcomes.append(outcome)
             if on_outcome:
@@ -238,7 +251,17 @@ def run(
         unmade = outcome.status in ("skipped", "failed")
         if unmade and old and old.get("draft") and not options.allow_incomplete:
             # a draft is not the leaflet of a run without drafts: it goes (if unchanged)
+            for p, sha in previews_of(old):
+                remove_leaflet(out, p, sha)
             remove_leaflet(out, str(old["path"]), old.get("sha256"))  # type: ignore[arg-type]
+        elif outcome.status == "built" and old and previews_of(old):
+            if not outcome.previews and old.get("sha256") == outcome.sha256:
+                entry["previews"] = old["previews"]  # the same PDF: its pictures still show it
+            else:  # pictures of the PDF it replaced go
+                made = {p for p, _ in outcome.previews}
+                for p, sha in previews_of(old):
+                    if p not in made:
+                        remove_leaflet(out, p, sha)
         if outcome.status == "failed" and last_good(old, out):
             entry["kept"] = last_good(old, out)  # a failure never replaces the last good PDF
         report.outcomes.append(outcome)
@@ -263,7 +286,7 @@ def run(
             if _WORKER["project"] is not project:
                 _WORKER["project"] = project
             for job, inputs in todo:
-                record(_work(job, str(out), allow, inputs))
+                record(_work(job, str(out), allow, inputs, options.preview_dpi))
         else:
             _warm(project, [job for job, _ in todo])
             _WORKER["project"] = project  # forked workers inherit it, loaded once
@@ -365,7 +388,10 @@ def _run_pool(
             record(Outcome(job, "failed", reason=f"internal error: {message}"))
 
     run_workers(
-        [(job, (job, str(options.out), allow, inputs)) for job, inputs in todo],
+        [
+            (job, (job, str(options.out), allow, inputs, options.preview_dpi))
+            for job, inputs in todo
+        ],
         size=options.jobs,
         work=_work,
         done=done,

@@ -37,6 +37,7 @@ class Outcome:
     overdue: bool = False  # built with --allow-overdue past its review date: marked
     inputs: str | None = None  # fingerprint of everything the leaflet was made from
     size: int | None = None
+    previews: tuple[tuple[str, str], ...] = ()  # build --preview: (path, sha256) per page
 
     def manifest_entry(self) -> dict[str, object]:
         j = self.job
@@ -54,6 +55,8 @@ class Outcome:
         }
         if self.reason:
             entry["reason"] = self.reason
+        if self.previews:
+            entry["previews"] = [{"path": p, "sha256": s} for p, s in self.previews]
         return entry
 
 

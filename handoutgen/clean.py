@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem
-from .manifest import MANIFEST, SHARDS, files
+from .manifest import MANIFEST, SHARDS, files, previews_of
 from .write import locked, read_manifest, remove_leaflet, save_manifest
 
 __all__ = ["clean"]
@@ -71,7 +71,8 @@ def _clean_entries(
             keep.append(entry)
             continue
         refused = False
-        for path, sha256 in files(entry):
+        for path, sha256 in [*previews_of(entry), *files(entry)]:  # pictures first: the
+            # PDF's removal then removes the folders it leaves empty
             problem = None if dry_run else remove_leaflet(out_dir, path, sha256)
             if problem:
                 problems.append(Problem(str(out_dir / path), None, "", problem))

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import cache
+from . import cache, engine
 from .errors import InputError, Problem
 
 FILE = "limits.yaml"  # in templates/
-# the project's own file; the engine's (beside the package) for a project without one
-_ENGINE_FILE = Path(__file__).resolve().parent.parent / "templates" / FILE
 
 _read = cache.memo("limits files", kept=4)
 
@@ -19,7 +17,7 @@ def limits_file(root: Path | None) -> Path:
     """The limits file a project at ``root`` uses."""
     if root is not None and (root / "templates" / FILE).is_file():
         return root / "templates" / FILE
-    return _ENGINE_FILE
+    return engine.templates_dir(None) / FILE  # the engine's, for a project without one
 
 
 def limit(root: Path | None, section: str, name: str) -> int:

@@ -201,6 +201,18 @@ def files(entry: dict[str, Any]) -> list[tuple[str, str | None]]:
     return found + ([(kept["path"], kept.get("sha256"))] if kept else [])
 
 
+def previews_of(entry: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The page pictures (`build --preview`) ``entry`` records, as (path, sha256)."""
+    found = entry.get("previews")
+    if not isinstance(found, list):
+        return []
+    return [
+        (p["path"], p.get("sha256"))
+        for p in found
+        if isinstance(p, dict) and isinstance(p.get("path"), str)
+    ]
+
+
 def last_good(entry: dict[str, Any] | None, out_dir: Path) -> dict[str, Any] | None:
     """What a failed build's entry records of the PDF it leaves in place (a failure never
     replaces the last good file): ``entry``'s file, if it is still there."""

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import legibility
+from . import engine, legibility
 from .cache.codec import Codec
 from .cache.keys import engine_key, file_digest, key
 from .cache.store import FOLDER, folder, kept
@@ -63,7 +63,7 @@ class Project:
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / "templates"
+        return engine.templates_dir(self.root)
 
     @property
     def themes_dir(self) -> Path:
@@ -71,7 +71,7 @@ class Project:
 
     @property
     def brands_dir(self) -> Path:
-        return self.templates_dir / "brands"
+        return engine.brands_dir(self.root)
 
     @property
     def locales_dir(self) -> Path:
@@ -79,11 +79,11 @@ class Project:
 
     @property
     def fonts_dir(self) -> Path:
-        return self.root / "fonts"
+        return engine.fonts_dir(self.root)
 
     @property
     def handout_schema(self) -> Path:
-        return self.handouts_dir / "handout.schema.json"
+        return engine.handout_schema(self.root)
 
     @property
     def brand_schema(self) -> Path:

@@ -345,14 +345,15 @@ def merge_manifests(
 
 
 def remove_leaflet(out_dir: Path, relpath: str, sha256: str | None) -> str | None:
-    """Remove the PDF this tool wrote at ``relpath`` in ``out_dir``, as a manifest records it,
+    """Remove the PDF (or page picture) this tool wrote at ``relpath`` in ``out_dir``, as a
+    manifest records it,
     and the ``<brand>/<locale>/`` folders that leaves empty; None if done, else why it is
     kept: a path out of the folder or through a link, not a regular file, or content that is
     not the recorded ``sha256`` (someone else's file now)."""
     import hashlib
 
     parts = Path(relpath).parts
-    if Path(relpath).is_absolute() or ".." in parts or not relpath.endswith(".pdf"):
+    if Path(relpath).is_absolute() or ".." in parts or not relpath.endswith((".pdf", ".png")):
         return "not a leaflet's path inside the folder: kept"
     path = out_dir / relpath
     if any(p.is_symlink() for p in [path, *path.parents][: len(parts)]):

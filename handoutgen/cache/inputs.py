@@ -16,6 +16,7 @@ import os
 import stat
 from pathlib import Path
 
+from ..engine import fonts_dir, templates_dir
 from .keys import engine_key, file_digest, key, load_index, save_index, sha256
 
 TYPE_CHECKING = False
@@ -153,7 +154,7 @@ class Inputs:
     def shared(self) -> str:
         """What every leaflet depends on: shared templates and data, fonts, the engine."""
         if self._shared is None:
-            t = self.root / "templates"
+            t = templates_dir(self.root)
             paths = [
                 Path(p)
                 for p, _ in walk(t, self.root)
@@ -162,7 +163,7 @@ class Inputs:
                 )  # a brand's and an edition's own files count for theirs; the front-desk
                 # page's (templates/serve/) for no leaflet
             ]
-            paths += [Path(p) for p, _ in walk(self.root / "fonts", self.root)]
+            paths += [Path(p) for p, _ in walk(fonts_dir(self.root), self.root)]
             paths += list((self.root / "handouts").glob("*.json"))
             paths += [self.root / "locales" / "plural-forms.yaml"]
             self._shared = key("shared", self._listed(paths), engine_key())

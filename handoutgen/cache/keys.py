@@ -199,7 +199,9 @@ _code = memo("code digest")
 
 
 def code_digest() -> str:
-    """One digest of the generator's own code: every module of the package, by content."""
+    """One digest of the generator's own code: every module of the package, by content, and
+    in an installed wheel the engine's templates and fonts shipped in it (``engine.SHIPPED``:
+    a project without templates of its own is built from them)."""
     found = _code.get(PACKAGE_DIR)
     if found is None:
         listed = []
@@ -207,8 +209,8 @@ def code_digest() -> str:
         for folder, dirs, files in os.walk(PACKAGE_DIR):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
-                if name.endswith(".py"):
-                    path = os.path.join(folder, name)
+                path = os.path.join(folder, name)
+                if name.endswith(".py") or path[skip:].startswith("_engine" + os.sep):
                     listed.append(f"{path[skip:]}:{file_digest(path)}")
         found = _code.put(PACKAGE_DIR, sha256("\n".join(listed).encode()).hexdigest())
     return found

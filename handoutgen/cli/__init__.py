@@ -48,6 +48,7 @@ def _selection_key(args: argparse.Namespace) -> tuple[object, ...]:
         _split(args.papers),
         review.today().isoformat(),  # a leaflet can fall overdue overnight
         str(args.out),
+        args.preview_dpi if args.preview else 0,  # pictures asked for: not the same result
     )
 
 
@@ -76,12 +77,18 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
         return None
     total, skipped = int(found.get("leaflets", 0)), int(found.get("skipped", 0))
     left_out(root)
+    code = EXIT_FAILED if args.strict and found.get("warnings") else EXIT_OK
+    if args.json:
+        from .output import emit, unchanged_json
+
+        emit(unchanged_json(found, code, args.out))
+        return code
     print(
         f"{total} leaflet(s): 0 built, {skipped} skipped, 0 failed, {total - skipped} up to "
         f"date (no input changed since the last complete run). Manifest: "
         f"{args.out / 'manifest.json'}"
     )
-    return EXIT_FAILED if args.strict and found.get("warnings") else EXIT_OK
+    return code
 
 
 def _same_made(stamped: dict[str, object], args: argparse.Namespace) -> bool:
@@ -117,6 +124,10 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     why = check_tags(project.root, selection.locales)
     if why:
         raise SelectionError(why)
+    if args.preview:
+        from ..previews import available
+
+        available()  # a usage error before anything is built
     jobs = expand(project, selection)
     options = BatchOptions(
         out=args.out,
@@ -127,11 +138,26 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         shard=args.shard,
         stamp=None if args.shard else _stamp(project.root, args),
         identity=None if args.shard else _identity(project.root, args),
+        preview_dpi=args.preview_dpi if args.preview else 0,
     )
-    live = sys.stderr.isatty() and sys.stdout.isatty()
-    report = run(project, jobs, options, on_outcome=Progress(len(jobs)) if live else print_outcome)
-    summary(report)
+    live = sys.stderr.isatty() and (sys.stdout.isatty() or args.json)
+    if args.json or args.quiet:  # nothing per leaflet: the document, or problems at the end
+        on_outcome = Progress(len(jobs)) if live and args.json else None
+    else:
+        on_outcome = Progress(len(jobs)) if live and not args.verbose else print_outcome
+    report = run(project, jobs, options, on_outcome=on_outcome)
     left_out(project.root)
+    code = EXIT_OK
+    if report.interrupted:
+        code = 130
+    elif not report.ok or (args.strict and report.warnings):
+        code = EXIT_FAILED
+    if args.json:
+        from .output import build_json, emit
+
+        emit(build_json(report, code, args.out))
+        return code
+    summary(report, quiet=args.quiet)
     print(
         f"\n{len(report.outcomes)} leaflet(s): {report.count('built')} built, "
         f"{report.count('skipped')} skipped, {report.count('failed')} failed, "
@@ -139,53 +165,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     )
     for problem in report.problems:  # the output folder's: a full disk, a read-only folder
         print(f"error: {problem}", file=sys.stderr)
-    if report.interrupted:
-        return 130
-    if not report.ok or (args.strict and report.warnings):
-        return EXIT_FAILED
-    return EXIT_OK
-
-
-def _check(project: Project) -> int:
-    from ..checks import check_project
-    from .review import print_warnings
-
-    problems = check_project(project)
-    print_warnings(project)  # reviews falling due: warnings, not problems
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    n = len(project.topics())
-    if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
-        return EXIT_FAILED
-    print(
-        f"ok: {n} topic(s), {len(project.brands())} brand(s), "
-        f"{len(project.editions())} edition(s), templates and fonts checked."
-    )
-    return EXIT_OK
-
-
-def _list(project: Project) -> int:
-    from ..project import DEFAULT_BRAND
-
-    print("topics:  ", ", ".join(project.topics()))
-    print("locales: ", ", ".join(project.locales()))
-    first, *others = project.locales()
-    for other in others[:1]:  # two languages side by side (bilingual.py)
-        print("pairs:   ", f"two locales joined by '+', side by side: {other}+{first}, '*+{first}'")
-    brands = []
-    for b in project.brands():
-        default = " (default)" if b == DEFAULT_BRAND else ""
-        try:
-            brand = project.brand(b)
-        except HandoutError:
-            brands.append(f"{b}{default} [invalid: see 'generate.py check']")
-            continue
-        brands.append(f"{b}{default} [{brand.name}; paper {brand.paper}]")
-    print("brands:  ", "; ".join(brands))
-    print("editions:", ", ".join(project.editions()))
-    print("papers:  ", ", ".join(project.papers()))
-    return EXIT_OK
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,17 +187,38 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = _parser(argv).parse_args(argv)
-    root = args.root or Path(__file__).resolve().parent.parent.parent
+    from ..engine import find_root
+
+    try:  # the project folder: --root, else the first one from here upwards
+        root = find_root(args.root, new=args.command == "new")
+    except HandoutError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    from .output import settle
+
+    settle(args)
     if getattr(args, "no_cache", False):
         from .. import cache
 
         cache.set_enabled(False)
     if args.command in (None, "build"):
         # no command: build everything (the top level takes no build options)
-        build_args = args if args.command else _parser(["build"]).parse_args(["build"])
+        build_args = args
+        if not args.command:
+            build_args = _parser(["build"]).parse_args(["build"])
+            settle(build_args, top=args)
         answered = _unchanged(root.resolve(), build_args)
         if answered is not None:
             return answered
+
+    if args.command == "new":  # before the project loads: it may not be one yet
+        from .new import run as new
+
+        try:
+            return new(root, args)
+        except HandoutError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
 
     from ..project import Project
     from ..rl import mismatch
@@ -228,10 +229,12 @@ def _main(argv: list[str] | None) -> int:
             print(f"warning: {warning}", file=sys.stderr)
     project = Project(root.resolve())
     try:
-        if args.command == "check":
-            return _check(project)
-        if args.command == "list":
-            return _list(project)
+        if args.command in ("check", "list"):
+            from . import projectinfo
+
+            return (projectinfo.check if args.command == "check" else projectinfo.show)(
+                project, args
+            )
         if args.command == "review":
             from .review import run as review_report
 

@@ -18,17 +18,29 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "topics", nargs="*", type=nonempty("topic"), help="topic ids (default: all)"
     )
-    for option, dest, metavar, what in (
-        ("--locale", "locales", "TAG", "locale"),
-        ("--brand", "brands", "ID", "brand"),
-        ("--edition", "editions", "NAME", "edition"),
+    for option, dest, metavar, what, default in (
+        ("--locale", "locales", "TAG", "locale", "every locale"),
+        ("--brand", "brands", "ID", "brand", "the default brand"),
+        ("--edition", "editions", "NAME", "edition", "standard"),
     ):
         parser.add_argument(
-            option, action="append", dest=dest, metavar=metavar, type=nonempty(what)
+            option,
+            action="append",
+            dest=dest,
+            metavar=metavar,
+            type=nonempty(what),
+            help=f"{what}(s) to measure; globs, repeated or comma-separated (default: {default})",
         )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(
-        "--strict", action="store_true", help="exit 1 if any measure is past its limit"
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,  # `generate.py --json lint` too (output.settle)
+        help="print JSON instead of text (default: text)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 if any measure is past its limit (default: exit 0 on findings)",
     )
 
 

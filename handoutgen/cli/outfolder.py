@@ -22,7 +22,9 @@ def add_clean_options(parser: argparse.ArgumentParser) -> None:
         "--out", type=Path, default=Path("out"), help="output folder (default: out/)"
     )
     parser.add_argument(
-        "--dry-run", action="store_true", help="list what would be removed, remove nothing"
+        "--dry-run",
+        action="store_true",
+        help="list what would be removed, remove nothing (default: remove)",
     )
 
 
@@ -34,7 +36,12 @@ def add_manifest_commands(parser: argparse.ArgumentParser) -> None:
         "DIR/manifest.json; a missing or unreadable shard is an error (exit 1), the others "
         "are merged",
     )
-    merge.add_argument("dir", type=Path)
+    merge.add_argument(
+        "dir",
+        type=Path,
+        metavar="DIR",
+        help="the output folder holding manifest.shard-I-of-N.json files (no default)",
+    )
 
 
 def merge(project: Project, args: argparse.Namespace) -> int:

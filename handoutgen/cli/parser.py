@@ -15,10 +15,12 @@ TYPE_CHECKING = False  # not typing's: importing typing costs every run 3 ms
 if TYPE_CHECKING:
     from typing import Any
 
-COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve", "lint")
+COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve", "lint", "new")
+PREVIEW_DPI = 96  # build --preview: a screen's resolution, a page of A4 about 800 x 1100 pixels
+MAX_PREVIEW_DPI = 600  # a page at 600 DPI is 35 million pixels: more is a typo
 NO_CACHE_HELP = (
     "no caches, on disk or in memory, and ReportLab's own classes: every leaflet is built "
-    "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1"
+    "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1 (default: off)"
 )
 
 
@@ -26,11 +28,19 @@ def _command(argv: list[str]) -> str | None:
     """The command ``argv`` names (the first word that is not an option), or None."""
     words = iter(argv)
     for word in words:
-        if len(word) >= 3 and "--root".startswith(word):  # argparse takes --r, --ro, --roo
+        if _takes_value(word):
             next(words, None)
         elif not word.startswith("-"):
             return word if word in COMMANDS else None
     return None
+
+
+def _takes_value(word: str) -> bool:
+    """Whether ``word`` is a top-level option followed by its value (``--root DIR``,
+    ``--jobs N``), as argparse matches them: any unambiguous prefix."""
+    root = len(word) >= 3 and "--root".startswith(word)  # --r, --ro, --roo
+    jobs = word == "-j" or (len(word) >= 4 and "--jobs".startswith(word))  # not --j: --json
+    return root or jobs
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -53,20 +63,40 @@ class _Formatter(argparse.HelpFormatter):
         super().__init__(prog, **kw)
 
 
+def _prog() -> str:
+    """The command's name as it was run: ``handoutgen`` (the console script), ``python -m
+    handoutgen`` or ``generate.py`` (the checkout's entry, and any other caller)."""
+    name = sys.argv[0] if sys.argv else ""
+    if name == "python -m handoutgen":  # set by handoutgen/__main__.py
+        return name
+    return "handoutgen" if os.path.basename(name) == "handoutgen" else "generate.py"
+
+
 def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The command line. Every command is listed, but only the one ``argv`` names declares its
     options: each declaration costs argparse a few gettext look-ups on disk, and a no-op
     rebuild takes about 40 ms in all."""
     wanted = _command(sys.argv[1:] if argv is None else argv)
     p = argparse.ArgumentParser(
-        prog="generate.py",
+        prog=_prog(),
         formatter_class=_Formatter,
         description="Build printable patient leaflets. With no command: build everything.",
     )
     p.add_argument("--version", action="version", version=f"handoutgen {__version__}")
-    p.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the project folder (topics in handouts/, brands, locales) (default: the first "
+        "folder from the current one upwards that has a handouts/ folder)",
+    )
     p.add_argument("--no-cache", action="store_true", help=NO_CACHE_HELP)
-    sub = p.add_subparsers(dest="command")
+    from .output import add_build_run_options, add_output_options
+
+    add_output_options(p)  # also before the command, and for a bare `generate.py`
+    add_build_run_options(p)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     def command(name: str, **kw: Any) -> argparse.ArgumentParser:
         return sub.add_parser(name, formatter_class=_Formatter, **kw)
@@ -91,13 +121,17 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         from .outfolder import add_clean_options
 
         add_clean_options(c)
-    command("check", help="validate every content, brand, theme and template file")
+    ck = command("check", help="validate every content, brand, theme and template file")
+    if wanted == "check":
+        add_output_options(ck)
     i18n = command(
         "i18n", help="translation catalogs: extract, init, update, compile, stats, check"
     )
     if wanted == "i18n":
         _i18n_commands(i18n)
-    command("list", help="show topics, locales, brands, editions and papers")
+    ls = command("list", help="show topics, locales, brands, editions and papers")
+    if wanted == "list":
+        add_output_options(ls)
     r = command("review", help="review dates and status of every topic and catalog")
     if wanted == "review":
         from .review import add_options
@@ -119,6 +153,14 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         from .lint import add_options as lint_options
 
         lint_options(lint)
+    new = command(
+        "new",
+        help="start a brand or topic from the shipped example: new brand ID, new topic ID",
+    )
+    if wanted == "new":
+        from .new import add_options as new_options
+
+        new_options(new)
     return p
 
 
@@ -126,21 +168,32 @@ def _build_options(b: argparse.ArgumentParser) -> None:
     from .selection import nonempty  # '' (an unset variable) is a usage error, never "all"
 
     b.add_argument("topics", nargs="*", type=nonempty("topic"), help="topic ids (default: all)")
-    b.add_argument(
-        "--locale", action="append", dest="locales", metavar="TAG", type=nonempty("locale")
-    )
-    b.add_argument("--brand", action="append", dest="brands", metavar="ID", type=nonempty("brand"))
-    b.add_argument(
-        "--paper", action="append", dest="papers", metavar="NAME", type=nonempty("paper")
-    )
-    b.add_argument(
-        "--edition", action="append", dest="editions", metavar="NAME", type=nonempty("edition")
-    )
+    for option, dest, metavar, what, default in (
+        (
+            "--locale",
+            "locales",
+            "TAG",
+            "locale",
+            "en, the source language; 'ar+en': two side by side",
+        ),
+        ("--brand", "brands", "ID", "brand", "the default brand"),
+        ("--paper", "papers", "NAME", "paper", "the brand's own paper"),
+        ("--edition", "editions", "NAME", "edition", "standard"),
+    ):
+        b.add_argument(
+            option,
+            action="append",
+            dest=dest,
+            metavar=metavar,
+            type=nonempty(what),
+            help=f"{what}(s) to build; globs, repeated or comma-separated (default: {default}; "
+            f"with no selection at all, everything)",
+        )
     b.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     b.add_argument(
         "--allow-incomplete",
         action="store_true",
-        help="build incomplete translations as marked drafts instead of skipping",
+        help="build incomplete translations as marked drafts (default: skipped)",
     )
     b.add_argument(
         "--allow-overdue",
@@ -148,25 +201,32 @@ def _build_options(b: argparse.ArgumentParser) -> None:
         help="build leaflets past their review date, marked 'Review overdue' on every page "
         "(default: refused)",
     )
+    from .output import add_build_run_options, add_output_options
+
+    add_build_run_options(b)
+    add_output_options(b)
+    b.add_argument("--strict", action="store_true", help="exit 1 on warnings too (default: off)")
     b.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="worker processes (default: the number of CPUs)",
+        "--preview",
+        action="store_true",
+        help="also write each page as PNG beside its PDF, <name>.p1.png, <name>.p2.png ... "
+        "(needs pypdfium2: pip install 'handoutgen[preview]') (default: off)",
     )
     b.add_argument(
-        "--force", action="store_true", help="rebuild leaflets whose inputs have not changed"
+        "--preview-dpi",
+        type=_positive,
+        default=PREVIEW_DPI,
+        metavar="DPI",
+        help=f"resolution of the --preview pictures (default: {PREVIEW_DPI})",
     )
-    b.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     b.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS, help=NO_CACHE_HELP)
     b.add_argument(
         "--shard",
         metavar="I/N",
         type=_shard,
         help="build only the I-th of N deterministic slices (1-based); each shard "
-        "writes manifest.shard-I-of-N.json, which 'manifest merge' folds together",
+        "writes manifest.shard-I-of-N.json, which 'manifest merge' folds together "
+        "(default: the whole selection)",
     )
 
 
@@ -188,7 +248,9 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
         "compile", help="write .mo files next to the catalogs (builds do not need them)"
     )
     stats = i18n.add_parser("stats", help="translated / fuzzy / untranslated, per locale and topic")
-    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.add_argument(
+        "--json", action="store_true", help="machine-readable output (default: a table)"
+    )
     check = i18n.add_parser(
         "check", help="placeholders, inline syntax, numbers, plural forms and sync with the sources"
     )
@@ -206,7 +268,19 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
         "prints on its leaflets until a translation changes)",
     )
     stamp.add_argument("locale", type=nonempty("locale", glob=False), help="BCP-47 tag, e.g. es")
-    stamp.add_argument("--by", required=True, help="the reviewer's name and role")
+    stamp.add_argument(
+        "--by", required=True, help="the reviewer's name and role (required: no default)"
+    )
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_PREVIEW_DPI:
+        raise argparse.ArgumentTypeError(f"{value}: expected a whole number 1-{MAX_PREVIEW_DPI}")
+    return number
 
 
 def _shard(value: str) -> tuple[int, int]:

@@ -72,25 +72,44 @@ def print_outcome(o: Outcome) -> None:
         print(f"           warning: {w}")
 
 
+BAR_WIDTH = 30  # the progress bar's most characters; it narrows to fit the terminal
+BAR_LEAST = 8  # under this, the bar is left out and only the counts are shown
+
+
+def bar_line(done: int, total: int, c: dict[str, int], columns: int) -> str:
+    """The progress line, at most ``columns - 1`` characters (a line as wide as the terminal
+    wraps on some, and the carriage return would then redraw only its second half): the
+    counts in words, else abbreviated, else the count done alone; the bar in what is left."""
+    room = max(columns - 1, 1)
+    counts = (
+        f" {done}/{total}  built {c['built']}  up to date {c['up to date']}  skipped "
+        f"{c['skipped']}  failed {c['failed']} ",
+        f" {done}/{total} b{c['built']} u{c['up to date']} s{c['skipped']} f{c['failed']} ",
+        f" {done}/{total} ",
+    )
+    for text in counts:
+        width = min(BAR_WIDTH, room - len(text) - 2)
+        if width >= BAR_LEAST:
+            filled = int(width * done / max(total, 1))
+            return f"[{'#' * filled}{'.' * (width - filled)}]{text}"
+    return next((t for t in counts if len(t) <= room), counts[-1][:room])
+
+
 class Progress:
-    """A live progress bar on a terminal."""
+    """A live progress bar on a terminal, on one line whatever its width."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.counts = {k: 0 for k in MARKS}
 
     def __call__(self, o: Outcome) -> None:
+        import shutil
+
         self.counts[o.status] += 1
         done = sum(self.counts.values())
-        width = 30
-        filled = int(width * done / max(self.total, 1))
-        c = self.counts
+        columns = shutil.get_terminal_size().columns
         out = raw(sys.stderr)  # only counts: its carriage return redraws the bar
-        out.write(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}  built "
-            f"{c['built']}  up to date {c['up to date']}  skipped {c['skipped']}  "
-            f"failed {c['failed']} "
-        )
+        out.write(f"\r{bar_line(done, self.total, self.counts, columns)}")
         out.flush()
         if done == self.total:
             out.write("\n")
@@ -99,15 +118,25 @@ class Progress:
 _REASON_LINES = 6  # lines of a multi-line reason the summary shows; the manifest has them all
 
 
-def summary(report: Report) -> None:
-    print("\nSummary")
+def summary(report: Report, *, quiet: bool = False) -> None:
+    """Counts per status, then every reason and warning. A reason or warning that several
+    leaflets share is printed once, "(×N)", with the leaflets it came from (the first few).
+    ``quiet``: only the problems (skipped, failed, warnings), no counts table."""
+    from .output import by_reason, named
+
+    if not quiet:
+        print("\nSummary")
     for status in MARKS:
         chosen = [o for o in report.outcomes if o.status == status]
-        print(f"  {status:<11} {len(chosen):>5}")
+        if not quiet:
+            print(f"  {status:<11} {len(chosen):>5}")
         if status in ("skipped", "failed"):
-            for o in chosen:
-                lines = (o.reason or "").splitlines() or [""]
-                print(f"      {o.job}: {lines[0]}")
+            for reason, who in by_reason((str(o.job), o.reason or "") for o in chosen):
+                lines = reason.splitlines() or [""]
+                if len(who) == 1:
+                    print(f"      {who[0]}: {lines[0]}")
+                else:
+                    print(f"      {lines[0]} (×{len(who)}: {named(who)})")
                 for line in lines[1 : 1 + _REASON_LINES]:
                     print(f"          {line}")
                 if len(lines) > 1 + _REASON_LINES:
@@ -115,9 +144,12 @@ def summary(report: Report) -> None:
     warned = [o for o in report.outcomes if o.warnings]
     if warned:
         print(f"  warnings    {sum(len(o.warnings) for o in warned):>5}")
-        for o in warned:
-            for w in o.warnings:
-                print(f"      {o.job}: {w}")
+        pairs = ((str(o.job), w) for o in warned for w in o.warnings)
+        for warning, who in by_reason(pairs):
+            if len(who) == 1:
+                print(f"      {who[0]}: {warning}")
+            else:
+                print(f"      {warning} (×{len(who)}: {named(who)})")
     if report.interrupted:
         print("  interrupted: finished leaflets are kept; run the same command again to resume")
 

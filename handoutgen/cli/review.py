@@ -18,7 +18,12 @@ REVIEWER = "X-Reviewed-By"
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,  # `generate.py --json review` too (output.settle)
+        help="print JSON instead of a table (default: a table)",
+    )
     parser.add_argument(
         "--due",
         type=int,

@@ -89,6 +89,7 @@ def check_catalogs(root: Path, locales: list[str] | None = None) -> list[Problem
 def _glyph_checker(root: Path) -> Callable[[str, str], list[str]]:
     """A check that every character of a translation has a glyph in its locale's fonts (the
     default brand's theme, regular and bold), so a gap shows before any leaflet is built."""
+    from ..engine import fonts_dir
     from ..layout.fonts import register_families
     from ..layout.glyphs import chain_label, describe, missing
     from ..layout.scripts import LocaleRules
@@ -96,7 +97,7 @@ def _glyph_checker(root: Path) -> Callable[[str, str], list[str]]:
 
     try:
         theme = Project(root).theme(DEFAULT_BRAND, STANDARD_EDITION)
-        register_families(theme.fonts, root / "fonts")
+        register_families(theme.fonts, fonts_dir(root))
     except HandoutError:  # reported by 'check'; translations are still checked for the rest
         return lambda tag, text: []
     family = theme.styles["body"].family

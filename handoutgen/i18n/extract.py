@@ -17,19 +17,20 @@ import yaml
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
+from ..engine import engine_dir, handout_schema, templates_dir
 from ..errors import InputError, Problem
 from ..inline import placeholders
 from ..load import Bounds, Sourced, parse_yaml
 from ..strings import iter_strings
 from ..validate import validate_handout
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+PACKAGE_ROOT = engine_dir()  # pybabel run in the checkout: its top level
 COMMENT_TAGS = ("Translators:",)
 KEYWORDS = {**DEFAULT_KEYWORDS, "pgettext": ((1, "c"), 2)}
 
 
 def _placeholder_notes(root: Path) -> dict[str, str]:
-    path = root / "templates" / "placeholders.yaml"
+    path = templates_dir(root) / "placeholders.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     return {str(k): str(v) for k, v in (data or {}).items()}
 
@@ -90,23 +91,51 @@ def _refuse_template(root: Path, filename: str) -> None:
         raise InputError([Problem(filename, None, "", message)]) from None
 
 
+def _sources(root: Path) -> list[tuple[Path, Path, set[str] | None]]:
+    """Where strings are extracted from: (folder, its babel.cfg, the methods used there, None
+    for all). A project with its own babel.cfg (the checkout) is one source; a clinic's
+    folder has its topics, and the engine's templates come from the engine's folder."""
+    if (root / "babel.cfg").is_file():
+        return [(root, root / "babel.cfg", None)]
+    engine = engine_dir()
+    cfg = engine / "babel.cfg"
+    if templates_dir(root) != engine / "templates":  # a complete templates/ of its own
+        return [(root, cfg, None)]
+    return [(root, cfg, {"handout"}), (engine, cfg, {"jinja2"})]
+
+
 def extract(root: Path) -> list[Entry]:
     """Every translatable string of the project, in file and line order, as catalog entries."""
-    cfg = root / "babel.cfg"
+    entries: dict[tuple[str | None, str], Entry] = {}
+    for folder, cfg, methods in _sources(root):
+        _extract_into(entries, folder, cfg, methods, root)
+    return list(entries.values())
+
+
+def _extract_into(
+    entries: dict[tuple[str | None, str], Entry],
+    folder: Path,
+    cfg: Path,
+    methods: set[str] | None,
+    root: Path,
+) -> None:
     with cfg.open("rb") as fh:
         method_map, options_map = parse_mapping_cfg(io.TextIOWrapper(fh, encoding="utf-8"))
+    if methods is not None:
+        method_map = [(pattern, m) for pattern, m in method_map if m in methods]
     for options in options_map.values():
-        options.setdefault("root", str(root))
-    entries: dict[tuple[str | None, str], Entry] = {}
+        options.setdefault("root", str(root))  # the project's topics, schema and limits
+        if not (root / "handouts" / "handout.schema.json").is_file():
+            options["schema"] = str(handout_schema(root))
     current = [""]
 
     def visiting(filename: str, method: str, options: dict[str, Any]) -> None:
         current[0] = filename
         if method == "jinja2":  # read as the build reads it: no link out of templates/, no FIFO
-            _refuse_template(root, filename)
+            _refuse_template(folder, filename)
 
     found = extract_from_dir(
-        str(root),
+        str(folder),
         method_map,
         options_map,
         keywords=KEYWORDS,
@@ -131,7 +160,6 @@ def extract(root: Path) -> list[Entry]:
             if comment not in entry.comments:
                 entry.comments.append(comment)
         entry.flags |= format_flags(message, plural)
-    return list(entries.values())
 
 
 def format_flags(message: str, plural: str | None = None) -> set[str]:

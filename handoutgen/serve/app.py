@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from ..engine import templates_dir
 from ..leaflet import Job
 from . import pages, ui
 from .search import search
@@ -36,7 +37,7 @@ LOOPBACK = ["127.0.0.1", "localhost", "::1", "[::1]"]
 def create_app(site: Site, *, allowed_hosts: list[str] | None = None) -> Starlette:
     """The app for ``site``; requests naming another host than ``allowed_hosts`` (default:
     this machine's loopback names) are refused, so a web page cannot reach it by DNS."""
-    folder = site.root / "templates" / ui.FOLDER / "static"
+    folder = templates_dir(site.root) / ui.FOLDER / "static"
     static = {name: (folder / name).read_bytes() for name in STATIC}
     limit = site.settings["max_value_length"]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import review
 from ..cache import memo
+from ..engine import templates_dir
 from ..errors import HandoutError, InputError
 from ..leaflet import STANDARD_EDITION, Job
 from ..project import DEFAULT_BRAND, Project
@@ -208,7 +209,7 @@ def load_settings(root: Path) -> dict[str, int]:
     """templates/serve/serve.yaml: each value a positive whole number."""
     from ..load import load_yaml
 
-    src = load_yaml(root / "templates" / FOLDER / SETTINGS, root=root)
+    src = load_yaml(templates_dir(root) / FOLDER / SETTINGS, root=root)
     data: Any = src.data if isinstance(src.data, dict) else {}
     problems = list(src.problems)
     for name, value in data.items():

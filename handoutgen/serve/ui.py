@@ -13,6 +13,7 @@ import jinja2
 
 from ..cache import memo
 from ..cache.keys import file_digest
+from ..engine import templates_dir
 from ..i18n.catalog import SOURCE_LOCALE, catalog_files, load_catalog, to_babel
 from ..localize import locale_info
 
@@ -72,7 +73,7 @@ def environment(root: Path, tag: str) -> jinja2.Environment:
     found = _ENVIRONMENTS.get(key)
     if found is None:
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(root / "templates" / FOLDER),
+            loader=jinja2.FileSystemLoader(templates_dir(root) / FOLDER),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
