@@ -2,7 +2,8 @@
 (``generate.py serve``'s app, in this process): a cached leaflet's PDF served (target under
 50 ms) and a leaflet's first preview page (target under 1 s): both from a fresh output folder,
 where the page's request builds the leaflet, and for a leaflet built before, whose previews are
-not made yet. Prints the figures and the command; append them to RESULTS.md by hand.
+not made yet. Prints the figures and the command; append them to TRIED.md by hand (bench.py
+rewrites RESULTS.md and appends TRIED.md to it).
 
     python benchmarks/serve_bench.py [--requests 50] [--locale ar]
 """
