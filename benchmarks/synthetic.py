@@ -147,6 +147,7 @@ def _write_catalog(path: Path, topics: Sequence[str]) -> None:
                     msgstr_plural=dict(entry.msgstr_plural),
                     flags=list(entry.flags),
                     comment=entry.comment,
+                    tcomment=entry.tcomment,  # the translator's `# numbers-reordered` lives here
                 )
             )
     po.wrapwidth = 0
