@@ -225,7 +225,7 @@ def test_changed_paragraph_becomes_fuzzy_with_the_original_source_in_previous_li
 
     edit_yaml(root, SLEEP_OLD, SLEEP_NEW)
     results = {r.locale: r for r in update_catalogs(root)}
-    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (233, 1, 0)
+    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (234, 1, 0)
     assert results["es"].obsolete == 0
     es = entry(load(es_path), SLEEP_CTX)
     assert es.msgid == SLEEP_NEW
@@ -334,7 +334,7 @@ def test_a_changed_list_item_matches_its_own_old_item(scratch: Project):
     edit_yaml(root, "- Stiff muscles.", "- Stiff or rigid muscles.")
     edit_yaml(root, "- Heavy sweating.", "- Heavy sweating, even at night.")
     results = {r.locale: r for r in update_catalogs(root)}
-    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (232, 2, 0)
+    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (233, 2, 0)
     after = [e for e in load(es_path) if e.msgctxt == ctx]
     assert len(after) == 8
     for e in after:
@@ -374,7 +374,7 @@ def test_new_paragraph_is_untranslated_and_removed_one_obsolete(scratch: Project
     edit_yaml(root, PREPARE, WAITING)
     results = {r.locale: r for r in update_catalogs(root)}
     r = results["es"]
-    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (233, 0, 1, 1)
+    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (234, 0, 1, 1)
     po = load(es_path)
     new = entry(po, "neuromyotonia/diagnosis/waiting")
     assert (new.msgid, new.msgstr, new.fuzzy) == ("Waiting for results can be hard.", "", False)
@@ -423,7 +423,7 @@ def test_changed_template_wording_is_fuzzy_and_unrelated_wording_is_new(scratch:
     text = text.replace(FEEDBACK, changed).replace("Contact us", "Get in touch")
     contact.write_text(text, encoding="utf-8")
     r = {r.locale: r for r in update_catalogs(root)}["es"]
-    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (232, 1, 1, 1)
+    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (233, 1, 1, 1)
     po = load(es_path)
     e = entry(po, None, changed)
     assert (e.fuzzy, e.msgstr, e.previous_msgctxt, e.previous_msgid) == (True, old, None, FEEDBACK)
@@ -442,7 +442,7 @@ def test_update_of_unchanged_catalogs_is_byte_identical(scratch: Project):
     before = [p.read_bytes() for p in files]
     results = update_catalogs(root)
     assert [(r.locale, r.kept, r.fuzzy, r.new, r.obsolete) for r in results] == [
-        (loc, 234, 0, 0, 0) for loc in locales
+        (loc, 235, 0, 0, 0) for loc in locales
     ]
     assert [p.read_bytes() for p in files] == before
     # and a plain polib load/save with the project's convention does not churn either
@@ -483,7 +483,7 @@ def test_shipped_catalogs_are_complete(project: Project):
     parts = _pot_parts(project.root)
     assert {k: len(v) for k, v in parts.items()} == {
         "emg-and-nerve-conduction": 53,
-        "neuromyotonia": 151,
+        "neuromyotonia": 152,
         "templates": 30,
     }
     rows = [c.as_dict() for c in catalog_stats(project.root, project.topics())]
