@@ -15,11 +15,12 @@ from .build import Outcome, Report, build_one
 from .errors import HandoutError
 from .i18n.catalog import SOURCE_LOCALE, catalog_files
 from .leaflet import Job, Selection, expand, manifest_key, shard_of
+from .manifest import MANIFEST, last_good, producible, shard_name
 from .project import Project
 from .write import (
-    MANIFEST,
     prepare_output,
     read_manifest,
+    remove_leaflet,
     remove_stale_temporaries,
     write_atomic,
     write_manifest,
@@ -43,9 +44,7 @@ class BatchOptions:
 
     @property
     def manifest_name(self) -> str:
-        if self.shard is None:
-            return MANIFEST
-        return f"manifest.shard-{self.shard[0]}-of-{self.shard[1]}.json"
+        return MANIFEST if self.shard is None else shard_name(*self.shard)
 
 
 _WORKER: dict[str, object] = {}
@@ -89,11 +88,21 @@ def _previous(out: Path, options: BatchOptions) -> dict[tuple[str, ...], dict[st
     return {manifest_key(e): e for e in entries}
 
 
-def _up_to_date(entry: dict[str, object] | None, inputs: str, out: Path) -> bool:
+def _up_to_date(
+    entry: dict[str, object] | None, inputs: str, out: Path, options: BatchOptions, overdue: bool
+) -> bool:
+    """Whether ``entry`` is what this run would make of the same ``inputs``: the options are
+    not inputs (a complete leaflet is the same with or without them), so how the entry was
+    made decides. A skip (an incomplete translation) is up to date unless drafts are allowed
+    now; a draft only while they are; a leaflet past its review date only while that is."""
     if not entry or entry.get("inputs") != inputs:
         return False
+    if overdue and not options.allow_overdue:
+        return False  # refused now, whatever it was
     if entry.get("status") == "skipped":
-        return True
+        return not options.allow_incomplete
+    if entry.get("draft") and not options.allow_incomplete:
+        return False
     if entry.get("status") != "built" or not isinstance(entry.get("path"), str):
         return False
     path = out / str(entry["path"])
@@ -149,19 +158,14 @@ def run(
             except HandoutError:
                 themes[job.edition] = []
         inputs = prints.job(
-            {
-                **job.values(),
-                "allow_incomplete": str(options.allow_incomplete),
-                "allow_overdue": str(options.allow_overdue),
-                "overdue": overdue[job.topic],
-            },
+            {**job.values(), "overdue": overdue[job.topic]},
             topic=project.handouts_dir / f"{job.topic}.yaml",
             catalogs=catalogs[job.locale],
             brand=project.brands_dir / job.brand,
             themes=themes[job.edition],
         )
         old = previous.get(job.key)
-        if skips and _up_to_date(old, inputs, out):
+        if skips and _up_to_date(old, inputs, out, options, overdue[job.topic] == "True"):
             assert old is not None
             status = "up to date" if old.get("status") == "built" else "skipped"
             outcome = Outcome(
@@ -199,12 +203,16 @@ def run(
                     "identity": options.identity,
                     "leaflets": len(jobs),
                     "skipped": report.count("skipped"),
+                    "drafts": sum(o.draft for o in report.outcomes),
+                    "overdue": sum(o.overdue for o in report.outcomes),
                     "warnings": report.warnings,
                 }
                 if stamp
                 else None,
                 # a leaflet written by this run makes the old manifest untrue
                 discard_stale=final and report.count("built") > 0,
+                shard=options.shard,
+                gone=None if options.shard else gone,
             )
         except OSError as exc:
             if not final:
@@ -221,10 +229,20 @@ def run(
                 f"{path}: cannot save the manifest: {exc.strerror or exc}; {kept}"
             )
 
+    gone = producible(project)
+
     def record(outcome: Outcome) -> None:
         nonlocal last_save
+        old = previous.get(outcome.job.key)
+        entry = outcome.manifest_entry()
+        unmade = outcome.status in ("skipped", "failed")
+        if unmade and old and old.get("draft") and not options.allow_incomplete:
+            # a draft is not the leaflet of a run without drafts: it goes (if unchanged)
+            remove_leaflet(out, str(old["path"]), old.get("sha256"))  # type: ignore[arg-type]
+        if outcome.status == "failed" and last_good(old, out):
+            entry["kept"] = last_good(old, out)  # a failure never replaces the last good PDF
         report.outcomes.append(outcome)
-        entries[outcome.job] = outcome.manifest_entry()
+        entries[outcome.job] = entry
         if on_outcome:
             on_outcome(outcome)
         if time.monotonic() - last_save > CHECKPOINT_SECONDS:  # survives a killed parent too

@@ -3,6 +3,7 @@ the file at once."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from . import cache, imagefiles
@@ -30,6 +31,30 @@ KNOWN = {
     "theme",
 }
 NOT_PRINTED = {"logo", "region", "paper", "theme"}  # every other string shows on the leaflet
+ONLINE_PLACEHOLDERS = ("topic", "locale")  # what an online_url may name: {topic}, {locale}
+_BRACES = re.compile(r"\{([^{}]*)\}|[{}]")
+
+
+def online_url_problems(url: str) -> list[str]:
+    """What is wrong with a brand's ``online_url`` template beyond its schema (https, no
+    spaces or brackets): a placeholder other than {topic} and {locale}, a stray brace."""
+    problems = []
+    for match in _BRACES.finditer(url):
+        name = match.group(1)
+        if name is None:
+            problems.append(f"a lone {match.group()!r}: placeholders are {{topic}} and {{locale}}")
+        elif name not in ONLINE_PLACEHOLDERS:
+            problems.append(f"unknown placeholder {{{name}}} (known: {{topic}}, {{locale}})")
+    return problems
+
+
+def online_url(brand: Brand, topic: str, locale: str) -> str | None:
+    """The address of a leaflet's online copy (the brand's ``online_url`` filled in), or None
+    for a brand without one."""
+    template = brand.options.get("online_url")
+    if not isinstance(template, str):
+        return None
+    return template.replace("{topic}", topic).replace("{locale}", locale)
 
 
 def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Brand:
@@ -58,6 +83,8 @@ def validate_brand(src: Sourced, schema_path: Path, *, papers: set[str]) -> Bran
             problems += [src.problem(("logo",), m) for m in imagefiles.problems(logo, "logo")]
         if not d.get("logo_alt"):
             problems.append(src.problem(("logo",), "a logo needs 'logo_alt' (a text alternative)"))
+    if isinstance(d.get("online_url"), str):
+        problems += [src.problem(("online_url",), m) for m in online_url_problems(d["online_url"])]
     # printed on every page (name, phone, emergency number, address ...): nothing hidden,
     # nothing that disguises a number, nothing that prints empty
     for path, text in strings_in(d):

@@ -18,9 +18,9 @@ from .project import Project
 
 if TYPE_CHECKING:
     from .i18n.catalog import Catalog
-    from .model import Brand, Handout, Rendered
+    from .model import Brand, Document, Handout, Rendered
 
-__all__ = ["Job", "Outcome", "Selection", "build_one", "origins_of"]
+__all__ = ["Job", "Language", "Outcome", "Selection", "build_one", "language", "origins_of"]
 
 Status = Literal["built", "up to date", "skipped", "failed"]
 
@@ -114,6 +114,67 @@ def origins_of(
     return out
 
 
+@dataclass(frozen=True)
+class Language:
+    """One language of a leaflet through its gates: the composed document, where each of its
+    printed strings came from, the strings it prints in the source language (a draft) and the
+    language's own name."""
+
+    document: Document
+    origins: dict[str, str | Callable[[], str]]
+    missing: tuple[str, ...]
+    name: str
+
+
+def language(
+    project: Project,
+    job: Job,
+    locale: str,
+    handout: Handout,
+    *,
+    overdue: bool,
+    allow_incomplete: bool,
+) -> Language | Outcome:
+    """``locale``'s leaflet composed, or the outcome its gates give: failed by the safety gate
+    (a translation a check refuses), skipped by the release gate (strings untranslated, unless
+    ``allow_incomplete`` makes it a marked draft)."""
+    from .compose import ComposeRequest, compose  # the heavy stages load only when building
+    from .layout.hyphenation import preload
+    from .layout.scripts import LocaleRules
+    from .localize import localize
+
+    brand = project.brand(job.brand)
+    theme = project.theme(job.brand, job.edition)
+    dictionary = LocaleRules(theme, locale).hyphenation
+    if dictionary:
+        preload(dictionary, project.root)
+    catalog = project.catalog(locale)
+    localized = localize(handout, catalog, locale, region=brand.region)
+    request = ComposeRequest(localized, brand, job.edition, catalog, overdue=overdue)
+    document = compose(request, templates_dir=project.templates_dir)
+    # the safety gate: nothing a check refuses reaches paper, draft or not
+    refused = catalog.refused(project.root)
+    if refused:
+        reason = f"{locale}: unsafe translation, not printed:\n  " + "\n  ".join(refused)
+        return Outcome(job, "failed", reason=reason)
+    # the release gate: every string this leaflet uses, content and template, translated
+    missing = sorted(set(catalog.missing))
+    if missing and not allow_incomplete:
+        examples = "; ".join(m.split("|")[0][:60] for m in missing[:3])
+        reason = (
+            f"translation incomplete: {len(missing)} string(s) untranslated or fuzzy "
+            f"in {locale} (e.g. {examples}); --allow-incomplete builds a marked draft"
+        )
+        return Outcome(job, "skipped", reason=reason)
+    if missing:  # a draft: the missing strings in the source language, marked on every page
+        request = ComposeRequest(
+            localized, brand, job.edition, catalog, draft=True, overdue=overdue
+        )
+        document = compose(request, templates_dir=project.templates_dir)
+    origins = origins_of(project, handout, catalog, brand)
+    return Language(document, origins, tuple(missing), localized.locale.language_name)
+
+
 def build_one(
     project: Project,
     job: Job,
@@ -124,17 +185,15 @@ def build_one(
 ) -> tuple[Rendered | None, Outcome]:
     """Run load -> validate -> localize -> compose -> render for one leaflet (no file I/O out).
     A leaflet past its review date is refused unless ``allow_overdue`` (then marked on every
-    page). ``tagged`` writes the structure layer's marked content into the pages."""
-    from .compose import ComposeRequest, compose  # the heavy stages load only when building
-    from .layout.hyphenation import preload
-    from .layout.scripts import LocaleRules
-    from .localize import localize
+    page). ``tagged`` writes the structure layer's marked content into the pages. A leaflet in
+    two languages (``es+en``) passes each language through its gates and prints them side by
+    side (``bilingual``), where the edition's columns are wide enough on its paper."""
+    from .bilingual import Side, refusal, render_pair
     from .render import render
 
     try:
-        if len(job.locales) != 1:
-            raise SelectionError(f"{job.locale}: a leaflet is built in one language")
-        (locale,) = job.locales
+        if len(job.locales) not in (1, 2):
+            raise SelectionError(f"{job.locale}: a leaflet is built in one or two languages")
         handout = project.handout(job.topic)
         overdue = review.state(job.topic, handout, review.today()).overdue
         if overdue and not allow_overdue:
@@ -143,43 +202,52 @@ def build_one(
                 "(--allow-overdue prints it marked 'Review overdue' on every page)"
             )
             return None, Outcome(job, "failed", reason=reason)
-        brand = project.brand(job.brand)
+        edition = project.edition(job.edition)
+        if not edition.allows(job.paper):
+            return None, Outcome(job, "failed", reason=edition.refusal(job.paper))
         theme = project.theme(job.brand, job.edition)
-        dictionary = LocaleRules(theme, locale).hyphenation
-        if dictionary:
-            preload(dictionary, project.root)
-        catalog = project.catalog(locale)
-        localized = localize(handout, catalog, locale, region=brand.region)
-        request = ComposeRequest(localized, brand, job.edition, catalog, overdue=overdue)
-        document = compose(request, templates_dir=project.templates_dir)
-        # the safety gate: nothing a check refuses reaches paper, draft or not
-        refused = catalog.refused(project.root)
-        if refused:
-            reason = f"{locale}: unsafe translation, not printed:\n  " + "\n  ".join(refused)
-            return None, Outcome(job, "failed", reason=reason)
-        # the release gate: every string this leaflet uses, content and template, translated
-        missing = sorted(set(catalog.missing))
-        if missing and not allow_incomplete:
-            examples = "; ".join(m.split("|")[0][:60] for m in missing[:3])
-            reason = (
-                f"translation incomplete: {len(missing)} string(s) untranslated or fuzzy "
-                f"in {locale} (e.g. {examples}); --allow-incomplete builds a marked draft"
+        why = refusal(theme, job.paper, job.edition) if len(job.locales) == 2 else None
+        if len(job.locales) == 2 and (edition.booklet or edition.print_shop):
+            why = f"the {job.edition} edition is made in one language at a time"
+        if why:
+            return None, Outcome(job, "failed", reason=f"{job.locale}: {why}")
+        languages = []
+        for locale in job.locales:
+            made = language(
+                project,
+                job,
+                locale,
+                handout,
+                overdue=overdue,
+                allow_incomplete=allow_incomplete,
             )
-            return None, Outcome(job, "skipped", reason=reason)
-        if missing:  # a draft: the missing strings in the source language, marked on every page
-            request = ComposeRequest(
-                localized, brand, job.edition, catalog, draft=True, overdue=overdue
+            if isinstance(made, Outcome):
+                return None, made
+            languages.append(made)
+        missing = [m for one in languages for m in one.missing]
+        if len(languages) == 2:
+            rendered = render_pair(
+                [Side(one.document, one.name) for one in languages],
+                theme,
+                paper=job.paper,
+                fonts_dir=project.fonts_dir,
+                origins={k: v for one in languages for k, v in one.origins.items()},
+                tagged=tagged,
+                duplex=edition.duplex,
             )
-            document = compose(request, templates_dir=project.templates_dir)
-        origins = origins_of(project, handout, catalog, brand)
-        rendered = render(
-            document,
-            theme,
-            paper=job.paper,
-            fonts_dir=project.fonts_dir,
-            origins=origins,
-            tagged=tagged,
-        )
+        else:
+            document, origins = languages[0].document, languages[0].origins
+            rendered = render(
+                document,
+                theme,
+                paper=job.paper,
+                fonts_dir=project.fonts_dir,
+                origins=origins,
+                tagged=tagged,
+                duplex=edition.duplex,
+                booklet=edition.booklet,
+                print_shop=edition.print_shop,
+            )
     except HandoutError as exc:
         return None, Outcome(job, "failed", reason=str(exc))
     except Exception as exc:  # a bug must not stop the batch; the reason says what broke

@@ -61,6 +61,11 @@ def check_project(project: Project) -> list[Problem]:
                     Problem(str(rel), exc.lineno, "", f"template {what}: {exc.message}")
                 )
     problems += template_problems
+    from .lint.policy import load as lint_policy  # the quality gate's limits (generate.py lint)
+
+    _collect(
+        problems, "templates/lint.yaml", lambda: lint_policy(project.templates_dir, project.root)
+    )
     # compose (not render) every valid topic with every valid brand in every edition: catches
     # undefined names and malformed output in branches a single build would not reach
     if not template_problems:

@@ -16,6 +16,7 @@ import jinja2
 
 from . import cache, notices
 from .blocks import registry
+from .brands import online_url
 from .editions import template_names
 from .errors import InputError, Problem
 from .inline import InlineError, literal, parse_inline, plain_text
@@ -197,6 +198,7 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         "translation_reviewer": loc.translation_reviewer,
         "translation_changed": loc.translation_changed,
         "edition": request.edition,
+        "online_url": online_url(brand, loc.handout.id, loc.locale.tag),
         "draft": request.draft,
         "overdue": request.overdue,
         "page_token": "{page}",
@@ -266,10 +268,15 @@ def compose(request: ComposeRequest, *, templates_dir: Path) -> Document:
         draft_mark=ftext("draft-mark") if draft is not None else None,
         overdue_mark=ftext("overdue-mark") if furn_el.find("overdue-mark") is not None else None,
     )
-    blocks = [b for el in root if el.tag not in STRUCTURE for b in parser.block(el, el.tag)]
+    made = [(el, parser.block(el, el.tag)) for el in root if el.tag not in STRUCTURE]
+    blocks = [b for _, found in made for b in found]
+    units = tuple(
+        (f"section:{el.get('id')}" if el.tag == "section" else el.tag, len(found))
+        for el, found in made
+    )
     if parser.problems or furniture_parser.problems:
         raise InputError(parser.problems + furniture_parser.problems)
-    document = Document(meta=meta, furniture=furniture, blocks=tuple(blocks))
+    document = Document(meta=meta, furniture=furniture, blocks=tuple(blocks), units=units)
     root_dir = templates_dir.parent
     left_out = notices.missing(
         document,

@@ -116,9 +116,21 @@ def _match(patterns: Sequence[str], available: Sequence[str], what: str) -> list
 
 def _match_locales(project: Project, patterns: Sequence[str]) -> list[str]:
     """Globs match the locales with catalogs; a plain BCP-47 tag (``pt-BR``, ``pt_BR``) is
-    accepted when it or a CLDR parent has a catalog."""
+    accepted when it or a CLDR parent has a catalog. Two of them joined by ``+`` (``es+en``,
+    ``'*+en'``) are two languages side by side: every pair of two different locales they
+    match, the first language first."""
     chosen: list[str] = []
     for pattern in patterns:
+        if LOCALE_JOIN in pattern:
+            parts = pattern.split(LOCALE_JOIN)
+            if len(parts) != 2:
+                raise SelectionError(f"--locale {pattern!r}: a leaflet has one or two languages")
+            firsts, seconds = (_match_locales(project, [part]) for part in parts)
+            pairs = [f"{a}{LOCALE_JOIN}{b}" for a in firsts for b in seconds if a != b]
+            if not pairs:
+                raise SelectionError(f"--locale {pattern!r}: two different languages are needed")
+            chosen.extend(p for p in pairs if p not in chosen)
+            continue
         tag = pattern.replace("_", "-")
         if not any(c in pattern for c in "*?[") and project.resolves(tag):
             hits = [tag]
@@ -153,12 +165,22 @@ def expand(project: Project, sel: Selection) -> list[Job]:
             papers = _match(sel.papers, project.papers(), "paper")
         else:  # an invalid brand is reported by each of its leaflets, as a failure
             papers = [project.brand_paper(brand)]
-        for topic in topics:
-            for locale in locales:
-                for edition in editions:
-                    for paper in papers:
-                        jobs.append(Job(topic, locale, brand, edition, paper))
+        for edition in editions:
+            made = project.edition(edition)
+            for paper in papers:
+                if made.allows(paper):
+                    jobs.extend(
+                        Job(t, loc, brand, edition, paper) for t in topics for loc in locales
+                    )
+                elif _named(sel.editions, edition) and _named(sel.papers, paper):
+                    raise SelectionError(made.refusal(paper))
     return sorted(jobs)
+
+
+def _named(patterns: Sequence[str] | None, value: str) -> bool:
+    """Whether ``value`` was asked for by name (or is the default), not only matched by a glob:
+    an edition a paper cannot carry is refused when named, and left out of a glob."""
+    return not patterns or value in patterns
 
 
 def shard_of(jobs: Sequence[Job], index: int, count: int) -> list[Job]:

@@ -242,6 +242,9 @@ class Document:
     meta: DocMeta
     furniture: Furniture
     blocks: tuple[DocBlock, ...]
+    # the template's top-level elements in order: (``section:<id>`` or the element's tag, how
+    # many of ``blocks`` it made); what a leaflet in two languages aligns side by side
+    units: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,25 +9,27 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import blocks
+from . import blocks, sheets
 from .errors import RenderError
 from .inline import plain_text
-from .layout import furniture, page
+from .layout import fit, furniture, page
+from .layout import sheets as sheet_layout
 from .layout.builder import Builder
 from .layout.fonts import font_name, register_families
 from .layout.glyphs import Gap, Origins, describe, gaps
 from .layout.scripts import LocaleRules
 from .layout.styles import styles_for
-from .model import Document, Rendered
+from .model import DocMeta, Document, Rendered
 from .pdf import metadata, tree
 from .pdf.canvas import LeafletCanvas
 from .pdf.structure import Tagged
 from .rl import conformance, tables
 from .rl import doc as rl_doc
+from .sheets import Booklet, PrintShop
 from .textrules import BIDI_CONTROLS
 from .theme import Theme
 
@@ -174,20 +176,11 @@ def _too_tall(flowable: Any, builder: Builder, frame_height: float) -> str | Non
     return f"rows[{index}] ({first[:30]!r} ...) is {size}: shorten the row or split it"
 
 
-def render(
-    document: Document,
-    theme: Theme,
-    *,
-    paper: str,
-    fonts_dir: Path,
-    origins: Origins | None = None,
-    tagged: bool = True,
-) -> Rendered:
-    """Lay ``document`` out on ``paper`` and return the PDF bytes, page count and structure.
-    Raises RenderError, before drawing anything, if a character has no glyph in its font,
-    and names the block that cannot be laid out. ``tagged`` (the default) writes a tagged
-    PDF/UA-1 and PDF/A-2a file: marked content, structure tree, XMP and output intent;
-    untagged, the pages look the same."""
+def prepare(
+    document: Document, theme: Theme, fonts_dir: Path, origins: Origins | None = None
+) -> LocaleRules:
+    """The locale rules of ``document``, its fonts registered; RenderError, before anything is
+    drawn, for a character no line can carry or no font has."""
     refused = unprintable(document, origins)
     if refused:
         raise RenderError(
@@ -202,16 +195,133 @@ def render(
             f"missing glyphs: {len(missing)} character(s) no font has\n"
             + "\n".join(map(str, missing))
         )
+    return rules
+
+
+def render(
+    document: Document,
+    theme: Theme,
+    *,
+    paper: str,
+    fonts_dir: Path,
+    origins: Origins | None = None,
+    tagged: bool = True,
+    duplex: str | None = None,
+    booklet: Booklet | None = None,
+    print_shop: PrintShop | None = None,
+    fitting: bool = True,
+) -> Rendered:
+    """Lay ``document`` out on ``paper`` and return the PDF bytes, page count and structure.
+    Raises RenderError, before drawing anything, if a character has no glyph in its font,
+    and names the block that cannot be laid out. ``tagged`` (the default) writes a tagged
+    PDF/UA-1 and PDF/A-2a file: marked content, structure tree, XMP and output intent;
+    untagged, the pages look the same. The print dialog is asked for actual size
+    (/PrintScaling /None) and ``duplex`` (the edition's two-sided preference). A ``booklet``
+    or ``print_shop`` edition's pages go onto its sheets (``handoutgen.sheets``). With
+    ``fitting``, a last page under the theme's ``fit.last_page_min`` is saved by tighter
+    spacing where that fits the leaflet on a page fewer (``layout.fit``); a booklet is
+    spaced as its A5 leaflet is."""
+
+    def once(chosen: Theme, *, on_sheets: bool = True) -> tuple[Rendered, float]:
+        return _render_once(
+            document,
+            chosen,
+            paper=paper,
+            fonts_dir=fonts_dir,
+            origins=origins,
+            tagged=tagged if on_sheets else False,
+            duplex=duplex,
+            booklet=booklet if on_sheets else None,
+            print_shop=print_shop if on_sheets else None,
+        )
+
+    rendered, fill = once(theme)
+    if not fitting:
+        return rendered
+    if booklet is None:
+        return fit.save_last_page(theme, rendered, fill, lambda t: once(t)[0])[1]
+    leaflet, leaflet_fill = once(theme, on_sheets=False)  # the A5 pages the booklet holds
+    chosen, _ = fit.save_last_page(
+        theme, leaflet, leaflet_fill, lambda t: once(t, on_sheets=False)[0]
+    )
+    return rendered if chosen is theme else once(chosen)[0]
+
+
+def _render_once(
+    document: Document,
+    theme: Theme,
+    *,
+    paper: str,
+    fonts_dir: Path,
+    origins: Origins | None,
+    tagged: bool,
+    duplex: str | None,
+    booklet: Booklet | None,
+    print_shop: PrintShop | None,
+) -> tuple[Rendered, float]:
+    """``render`` in ``theme`` as it is: the leaflet, and how full its last page is."""
+    rules = prepare(document, theme, fonts_dir, origins)
     styles = styles_for(rules)
-    geometry = page.page(theme, paper)
-    meta = document.meta
+    band = furniture.footer_band(document.furniture, rules, theme.papers[paper])
+    head = furniture.header_band(
+        document.furniture, rules, theme.papers[paper], document.meta.title
+    )
+    geometry = page.page(theme, paper, footer=band, header=head)
+    try:
+        placed = sheets.sheets(
+            geometry.size, theme.papers, booklet=booklet, shop=print_shop, rtl=rules.rtl
+        )
+    except ValueError as exc:
+        raise RenderError(f"{paper} pages: {exc}") from None
+    builder = Builder(styles, geometry.frame_width, geometry.frame_height, tagged=tagged)
+    builder.edge = placed.edge(theme.margins)
+    story = page.story(document, builder)
+    probe = fit.EndProbe()  # where the text ends: a nearly empty last page is saved below
+    story.append(probe)
+    pad = sheet_layout.notes_pages(document, builder, geometry) if placed.booklet else None
+    painter = furniture.painter(document.furniture, rules, geometry.size, topic=document.meta.title)
+    rendered = lay_out(
+        document.meta,
+        theme,
+        geometry,
+        builder,
+        story,
+        painter,
+        origins=origins,
+        tagged=tagged,
+        duplex=duplex,
+        placed=placed,
+        pad=pad,
+    )
+    last = probe.at[0] if probe.at else rendered.pages
+    return rendered, fit.last_page_fill(probe, geometry.frame_top(last), geometry.frame_bottom)
+
+
+def lay_out(
+    meta: DocMeta,
+    theme: Theme,
+    geometry: page.Page,
+    builder: Builder,
+    story: list[Any],
+    painter: furniture.Painter,
+    *,
+    origins: Origins | None = None,
+    tagged: bool = True,
+    duplex: str | None = None,
+    placed: sheets.Sheets | None = None,
+    pad: Callable[[Any], None] | None = None,
+) -> Rendered:
+    """``story`` (made by ``builder``) laid out on pages of ``geometry``, each page's furniture
+    drawn by ``painter``, placed on the sheets of ``placed`` (and a booklet padded by ``pad``):
+    the PDF bytes, page count and structure (see ``render``)."""
+    placed = placed or sheets.Sheets(geometry.size, geometry.size)
     buffer = io.BytesIO()
     top, right, bottom, left = theme.margins
     doc = rl_doc.LeafletDoc(
         buffer,
         geometry.first,
         geometry.later,
-        pagesize=geometry.size,
+        pagesize=placed.media,
         invariant=1,
         title=meta.title,
         author=meta.author,
@@ -229,9 +339,6 @@ def render(
         topMargin=top,
         bottomMargin=bottom,
     )
-    builder = Builder(styles, geometry.frame_width, geometry.frame_height, tagged=tagged)
-    story = page.story(document, builder)
-    painter = furniture.painter(document.furniture, rules, geometry.size)
     made: list[LeafletCanvas] = []
 
     def finish_tags(canv: LeafletCanvas, pages: list[Any]) -> None:
@@ -246,6 +353,12 @@ def render(
             conformance.conforming(canv)
             canv.finish_tags = finish_tags
         canv.setViewerPreference("DisplayDocTitle", "true")
+        canv.setViewerPreference("PrintScaling", "None")  # actual size: margins and 16 pt hold
+        if duplex:
+            canv.setViewerPreference("Duplex", duplex)
+        sheet_layout.place(canv, placed)
+        canv.paint_marks = sheet_layout.crop_marks(placed)
+        canv.pad = pad
         made.append(canv)
         return canv
 
@@ -264,7 +377,8 @@ def render(
     canv = made[-1]
     return Rendered(
         pdf=buffer.getvalue(),
-        pages=canv.pages,
+        pages=len(placed.sides(canv.pages)),
         structure=tuple(canv.structure),
-        marks=tuple((page, mcid, node.role) for page, mcid, node in canv.marks.leaves),
+        # as written: page by page, in each page's order (a booklet's sheets hold pages 16|1)
+        marks=tuple(sorted((page, mcid, node.role) for page, mcid, node in canv.marks.leaves)),
     )

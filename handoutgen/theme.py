@@ -46,6 +46,8 @@ class BoxColors:
     bar: str
     background: str
     title: str
+    bar_width: float | None = None  # the accent bar's width (None: spacing.box_bar)
+    frame: float = 0.0  # an outline all around, in the bar colour (0: none): a shape, not a tint
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Theme:
     hyphenation: dict[str, str] = field(default_factory=dict)  # language -> pyphen dictionary
     hyphenation_min_word_length: int = 14  # shorter words are never hyphenated
     cjk_wrap: tuple[str, ...] = ()  # languages broken between any two characters
+    links: dict[str, bool] = field(default_factory=dict)  # underline, bold: how links look
+    fit: dict[str, float] = field(default_factory=dict)  # saving a nearly empty last page
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -248,12 +252,17 @@ def resolve_theme(
             bad(f"page.{key}", "missing or not a number")
     if min(margins) < 12 * MM:
         bad("page.margin_mm", "office printers need margins of at least 12 mm")
-    boxes = {
-        kind: BoxColors(
-            *(color(f"boxes.{kind}.{k}", spec.get(k)) for k in ("bar", "background", "title"))
+    boxes = {}
+    for kind, spec in data["boxes"].items():
+        sizes = {k: spec[k] for k in ("bar_width", "frame") if k in spec}
+        for key, value in sizes.items():
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                bad(f"boxes.{kind}.{key}", f"{value!r} is not a width in points")
+                sizes[key] = 0.0
+        boxes[kind] = BoxColors(
+            *(color(f"boxes.{kind}.{k}", spec.get(k)) for k in ("bar", "background", "title")),
+            **{k: float(v) for k, v in sizes.items()},
         )
-        for kind, spec in data["boxes"].items()
-    }
     raw_styles = data["styles"]
     if "body" not in raw_styles:
         bad("styles.body", "the body style is required")
@@ -321,6 +330,14 @@ def resolve_theme(
     if not isinstance(min_word, int) or isinstance(min_word, bool) or min_word < 2:
         bad("hyphenation_min_word_length", f"{min_word!r} is not a whole number of at least 2")
     cjk_wrap = tuple(str(x) for x in (data.get("cjk_wrap") or ()))
+    links = {"underline": True, "bold": False, **(data.get("links") or {})}
+    for key, value in links.items():
+        if not isinstance(value, bool):
+            bad(f"links.{key}", f"{value!r} is not true or false")
+    fit = dict(data.get("fit") or {})
+    for key, value in fit.items():
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            bad(f"fit.{key}", f"{value!r} is not a number of at least 0")
     if problems:
         raise InputError(problems)
     return Theme(
@@ -338,4 +355,6 @@ def resolve_theme(
         hyphenation=hyphenation,
         hyphenation_min_word_length=min_word if isinstance(min_word, int) else 14,
         cjk_wrap=cjk_wrap,
+        links=links,
+        fit={k: float(v) for k, v in fit.items()},
     )

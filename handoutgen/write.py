@@ -9,6 +9,20 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from .manifest import (
+    FORMAT_VERSION,
+    MANIFEST,
+    SHARDS,
+    VERSION_FIELD,
+    missing_shards,
+    present,
+    shard_entries,
+    shard_name,
+    shard_number,
+    stale,
+    stamped_entries,
+)
+
 TYPE_CHECKING = False  # typing is not imported on the no-op path
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -16,8 +30,9 @@ if TYPE_CHECKING:
 
     from .errors import Problem
 
-MANIFEST = "manifest.json"
-SHARDS = "manifest.shard-*.json"
+    Gone = Callable[[dict[str, Any]], str | None]  # manifest.producible: why no input makes it
+
+
 LOCK = ".handoutgen.lock"  # held while a manifest in the folder is read and rewritten
 TEMPORARY = ".handoutgen-"  # every temporary this tool makes: .handoutgen-<random>.<name>.tmp
 _NAME_KEPT = 60  # characters of the final name kept in its temporary's (NAME_MAX is 255 bytes)
@@ -172,54 +187,36 @@ def prepare_output(out_dir: Path) -> None:
         raise refuse(f"cannot write in it: {exc.strerror or exc}") from None
 
 
-def _dimensions() -> tuple[str, ...]:
-    """A leaflet's manifest key (not imported on the no-op path, which needs none)."""
-    from .leaflet import DIMENSIONS
-
-    return DIMENSIONS
+__all__ = ["FORMAT_VERSION", "MANIFEST", "stamped_entries"]  # re-exported: callers read them here
 
 
-def _valid(entry: Any) -> bool:
-    return (
-        isinstance(entry, dict)
-        and all(isinstance(entry.get(k), str) for k in _dimensions())
-        and isinstance(entry.get("path"), str | None)
-    )
+def _key(entry: dict[str, Any]) -> tuple[str, ...]:
+    from .leaflet import manifest_key  # not imported on the no-op path, which needs none
 
-
-def stamped_entries(out_dir: Path, matches: Callable[[dict[str, Any]], bool]) -> Any:
-    """The stamp record (inputs, identity, leaflets, skipped, warnings of the stamped run) if
-    ``matches`` accepts it and every built leaflet is still there at its recorded size;
-    else None."""
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    recorded = data.get("stamp") if isinstance(data, dict) else None
-    if not isinstance(recorded, dict) or not matches(recorded):
-        return None
-    folder = str(out_dir)
-    for e in data.get("leaflets", []):
-        if isinstance(e, dict) and e.get("status") == "built":
-            path = e.get("path")
-            if not isinstance(path, str):
-                return None
-            try:  # one stat a leaflet: this is the whole of a no-op rebuild
-                st = os.stat(os.path.join(folder, path))
-            except OSError:
-                return None
-            if not stat.S_ISREG(st.st_mode) or st.st_size != e.get("size"):
-                return None
-    return recorded
+    return manifest_key(entry)
 
 
 def read_manifest(out_dir: Path, name: str = MANIFEST) -> list[dict[str, Any]]:
-    """The entries of ``DIR/<name>``; a missing or corrupt manifest reads as empty."""
-    try:
-        data = json.loads((out_dir / name).read_text(encoding="utf-8"))
-        return [e for e in data.get("leaflets", []) if _valid(e)]
-    except (OSError, ValueError, AttributeError):
-        return []
+    """The entries of ``DIR/<name>``; a missing or corrupt manifest reads as empty, one of a
+    newer format is an InputError at its file (``manifest.read``)."""
+    from .manifest import read
+
+    return read(out_dir / name)
+
+
+def _body(
+    generator: str,
+    leaflets: list[dict[str, Any]],
+    shard: tuple[int, int] | None = None,
+    stamp: dict[str, Any] | None = None,
+) -> bytes:
+    body: dict[str, Any] = {VERSION_FIELD: FORMAT_VERSION, "generator": generator}
+    if shard:
+        body["shard"] = {"index": shard[0], "count": shard[1]}
+    body["leaflets"] = sorted(leaflets, key=_key)
+    if stamp:  # the inputs of a run in which nothing failed (see cache.inputs.stamp)
+        body["stamp"] = stamp
+    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _manifest_bytes(
@@ -228,21 +225,23 @@ def _manifest_bytes(
     generator: str,
     name: str,
     stamp: dict[str, Any] | None,
+    shard: tuple[int, int] | None = None,
+    gone: Gone | None = None,
 ) -> bytes:
-    """``entries`` merged into what ``DIR/<name>`` holds now, as the file's bytes."""
-    keys = _dimensions()
-    fresh = {tuple(e[k] for k in keys): e for e in entries}
-    kept = [
-        e
-        for e in read_manifest(out_dir, name)
-        if tuple(e[k] for k in keys) not in fresh
-        and (e.get("path") is None or (out_dir / e["path"]).is_file())
-    ]
-    leaflets = sorted([*kept, *fresh.values()], key=lambda e: tuple(e[k] for k in keys))
-    body: dict[str, Any] = {"generator": generator, "leaflets": leaflets}
-    if stamp:  # the inputs of a run in which nothing failed (see cache.inputs.stamp)
-        body["stamp"] = stamp
-    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """``entries`` merged into what ``DIR/<name>`` holds now, as the file's bytes. An old entry
+    whose file is gone is dropped; one that ``gone`` says no input produces any more is
+    marked stale if it has a file, else dropped (``manifest.stale``)."""
+    fresh = {_key(e): e for e in entries}
+    kept = []
+    for old in read_manifest(out_dir, name):
+        e = None if _key(old) in fresh else present(old, out_dir)
+        if e is None:
+            continue
+        why = gone(e) if gone else None
+        marked = stale(e, why) if why else e
+        if marked is not None:
+            kept.append(marked)
+    return _body(generator, [*kept, *fresh.values()], shard, stamp)
 
 
 def write_manifest(
@@ -253,15 +252,18 @@ def write_manifest(
     name: str = MANIFEST,
     stamp: dict[str, Any] | None = None,
     discard_stale: bool = False,
+    shard: tuple[int, int] | None = None,
+    gone: Gone | None = None,
 ) -> Path:
     """Merge ``entries`` into ``DIR/<name>``, under the folder's lock: a rebuilt leaflet
-    replaces its old entry, entries of other leaflets whose files still exist are kept.
-    ``discard_stale``: if it cannot be written (a full disk), remove the old one, which no
-    longer tells what is in the folder, and try again in the space that frees; an OSError if
-    that fails too."""
+    replaces its old entry, entries of other leaflets whose files still exist are kept (those
+    no input produces any more, by ``gone``: marked stale or dropped). A shard manifest
+    records its ``shard`` (I, N). ``discard_stale``: if it cannot be written (a full disk),
+    remove the old one, which no longer tells what is in the folder, and try again in the
+    space that frees; an OSError if that fails too."""
     path = out_dir / name
     with _Locked(out_dir):
-        data = _manifest_bytes(out_dir, entries, generator, name, stamp)
+        data = _manifest_bytes(out_dir, entries, generator, name, stamp, shard, gone)
         try:
             write_atomic(path, data)
         except OSError:
@@ -272,50 +274,67 @@ def write_manifest(
     return path
 
 
-def _shard_entries(path: Path) -> tuple[list[dict[str, Any]], str | None]:
-    """A shard manifest's entries, or why it is not one."""
-    if path.is_dir():
-        return [], "a folder, not a shard manifest"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        return [], f"cannot read it: {exc.strerror or exc}"
-    except UnicodeDecodeError:
-        return [], "not a manifest: not UTF-8 text"
-    except ValueError as exc:
-        return [], f"not a manifest: invalid JSON ({exc})"
-    leaflets = data.get("leaflets") if isinstance(data, dict) else None
-    if not isinstance(leaflets, list):
-        return [], "not a manifest: no list of leaflets"
-    bad = [i for i, e in enumerate(leaflets) if not _valid(e)]
-    if bad:
-        return [], f"not a manifest: leaflets[{bad[0]}] is not a leaflet entry"
-    return leaflets, None
-
-
-def merge_manifests(out_dir: Path, *, generator: str) -> tuple[Path, int, list[Problem]]:
-    """Fold every ``manifest.shard-*.json`` in ``out_dir`` into ``manifest.json`` and remove
-    it. A shard that is not a manifest is kept and named, with why, among the problems; the
-    others are merged. Returns the manifest, the number of shards merged and the problems."""
+def _folder_problem(out_dir: Path) -> list[Problem]:
+    """Why ``out_dir`` is not a folder to read manifests in (it is never created here)."""
     from .errors import Problem
 
-    if not out_dir.is_dir():
-        return out_dir / MANIFEST, 0, [Problem(str(out_dir), None, "", "no such folder")]
-    problems: list[Problem] = []
-    merged: list[Path] = []
-    entries: list[dict[str, Any]] = []
+    if out_dir.is_dir():
+        return []
+    why = "not a folder" if out_dir.exists() else "no such folder"
+    return [Problem(str(out_dir), None, "", f"{why}: give the output folder (--out) of the build")]
+
+
+def merge_manifests(
+    out_dir: Path, *, generator: str, gone: Gone | None = None
+) -> tuple[Path, int, list[Problem]]:
+    """Fold every ``manifest.shard-I-of-N.json`` in ``out_dir`` into ``manifest.json`` and
+    remove it. A set of N shards is merged only whole: a shard that is not a manifest is
+    named, with why, and so is each slice missing from its set (1/3 and 3/3 without 2/3); that
+    set's shards are all kept, not merged, so that merging again once the slice is built
+    merges all of them. No shard at all, or a folder that does not exist or is a file, is a
+    problem too. Returns the manifest, the number of shards merged and the problems."""
+    from .errors import Problem
+
     path = out_dir / MANIFEST
+    problems = _folder_problem(out_dir)
+    if problems:
+        return path, 0, problems
+    merged: list[Path] = []
+    entries: dict[Path, list[dict[str, Any]]] = {}
     try:
         with _Locked(out_dir):  # no run saves a shard manifest while it is read and removed
-            for shard in sorted(out_dir.glob(SHARDS)):
-                found, why = _shard_entries(shard)
+            shards = sorted(out_dir.glob(SHARDS))
+            sets: dict[int, list[Path]] = {}  # N -> its shards that can be merged
+            broken: set[int] = set(missing_shards([s.name for s in shards]))
+            for shard in shards:
+                number = shard_number(shard.name)
+                found, why = shard_entries(shard)
+                if not number or number[0] > number[1]:
+                    why = "not a shard manifest's name (manifest.shard-I-of-N.json, I <= N)"
                 if why:
                     problems.append(Problem(str(shard), None, "", f"{why}; kept, not merged"))
+                    broken.add(number[1] if number else 0)
                 else:
-                    entries += found
-                    merged.append(shard)
+                    sets.setdefault(number[1], []).append(shard)  # type: ignore[index]
+                    entries[shard] = found
+            for count, absent in missing_shards([s.name for s in shards]).items():
+                names = ", ".join(shard_name(i, count) for i in absent)
+                slices = ", ".join(f"{i}/{count}" for i in absent)
+                why = f"missing shard manifest(s) {names} (--shard {slices})"
+                problems.append(Problem(str(out_dir), None, "", why))
+            for count in sorted(broken & set(sets)):
+                why = (
+                    f"the shards of {count} are kept, not merged, until every one of them "
+                    f"can be: build the missing or unreadable ones and merge again"
+                )
+                problems.append(Problem(str(out_dir), None, "", why))
+            merged = [s for n, group in sorted(sets.items()) if n not in broken for s in group]
+            if not shards:
+                why = f"no shard manifests ({SHARDS}) to merge"
+                problems.append(Problem(str(out_dir), None, "", why))
             if merged:
-                data = _manifest_bytes(out_dir, entries, generator, MANIFEST, None)
+                fresh = [e for shard in merged for e in entries[shard]]
+                data = _manifest_bytes(out_dir, fresh, generator, MANIFEST, None, gone=gone)
                 write_atomic(path, data)
                 for shard in merged:
                     shard.unlink()
@@ -323,3 +342,49 @@ def merge_manifests(out_dir: Path, *, generator: str) -> tuple[Path, int, list[P
         why = f"cannot write: {exc.strerror or exc}; the shard manifests are kept"
         return path, 0, [*problems, Problem(str(path), None, "", why)]
     return path, len(merged), problems
+
+
+def remove_leaflet(out_dir: Path, relpath: str, sha256: str | None) -> str | None:
+    """Remove the PDF this tool wrote at ``relpath`` in ``out_dir``, as a manifest records it,
+    and the ``<brand>/<locale>/`` folders that leaves empty; None if done, else why it is
+    kept: a path out of the folder or through a link, not a regular file, or content that is
+    not the recorded ``sha256`` (someone else's file now)."""
+    import hashlib
+
+    parts = Path(relpath).parts
+    if Path(relpath).is_absolute() or ".." in parts or not relpath.endswith(".pdf"):
+        return "not a leaflet's path inside the folder: kept"
+    path = out_dir / relpath
+    if any(p.is_symlink() for p in [path, *path.parents][: len(parts)]):
+        return "a symbolic link on its way: kept"
+    try:
+        with open(path, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return "not a regular file: kept"
+            if sha256 and hashlib.sha256(fh.read()).hexdigest() != sha256:
+                return "changed since this tool wrote it (its sha256 differs): kept"
+        os.unlink(path)
+    except FileNotFoundError:
+        return None  # already gone
+    except OSError as exc:
+        return f"cannot remove it: {exc.strerror or exc}"
+    for folder in path.parents[: len(parts) - 1]:
+        try:
+            os.rmdir(folder)
+        except OSError:
+            break  # not empty, or not ours to remove
+    return None
+
+
+def save_manifest(
+    path: Path,
+    leaflets: list[dict[str, Any]],
+    generator: str,
+    shard: tuple[int, int] | None,
+    stamp: dict[str, Any] | None,
+) -> None:
+    """Write the manifest at ``path`` with exactly ``leaflets`` (the caller holds the lock)."""
+    write_atomic(path, _body(generator, leaflets, shard, stamp))
+
+
+locked = _Locked  # ``with locked(DIR):`` for a command that reads and rewrites its manifests

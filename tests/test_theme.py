@@ -184,6 +184,29 @@ def test_unknown_colour_name_in_a_box():
     assert [p.field for p in problems] == ["boxes.note.bar"]
 
 
+def test_box_shapes_links_and_fit_are_checked():
+    """A box's bar width and frame are widths in points; how links look is true or false;
+    the last page's fitting limits are numbers: every bad value named at its field."""
+    problems = theme_problems(
+        {
+            "boxes": {"urgent": {"frame": -1, "bar_width": "wide"}},
+            "links": {"underline": "no"},
+            "fit": {"spacing_min": "half"},
+        }
+    )
+    assert sorted(p.field for p in problems) == [
+        "boxes.urgent.bar_width",
+        "boxes.urgent.frame",
+        "fit.spacing_min",
+        "links.underline",
+    ]
+    theme = resolve()
+    assert theme.boxes["urgent"].frame > 0 and theme.boxes["warning"].frame == 0
+    assert theme.boxes["note"].bar_width is None  # spacing.box_bar
+    assert theme.links == {"underline": True, "bold": False}
+    assert resolve(edition="large-print").links == {"underline": False, "bold": True}
+
+
 def test_style_with_an_unknown_parent():
     problems = theme_problems({"styles": {"h2": {"parent": "heading"}}})
     assert [(p.field, p.message) for p in problems] == [

@@ -197,10 +197,17 @@ def test_merge_names_every_shard_it_cannot_read_and_keeps_it(tmp_path: Path):
     odd = _shard(tmp_path, 4, json.dumps({"leaflets": [{"topic": 1}]}))
     path, merged, problems = merge_manifests(tmp_path, generator="g")
     assert path == tmp_path / "manifest.json"
-    assert merged == 1 and [e["topic"] for e in read_manifest(tmp_path)] == ["one"]
     text = "\n".join(map(str, problems))
     assert f"{bad}: not a manifest: invalid JSON" in text
     assert "manifest.shard-3-of-4.json: a folder, not a shard manifest" in text
     assert f"{odd}: not a manifest: leaflets[0] is not a leaflet entry" in text
-    assert bad.is_file() and odd.is_file() and len(problems) == 3
-    assert not (tmp_path / "manifest.shard-1-of-4.json").exists()
+    # a set is merged only whole, so that merging again after the rerun merges all of it
+    assert "the shards of 4 are kept, not merged" in text and len(problems) == 4
+    assert merged == 0 and bad.is_file() and odd.is_file()
+    assert (tmp_path / "manifest.shard-1-of-4.json").is_file() and not path.exists()
+    for i in (2, 4):
+        _shard(tmp_path, i, good.replace("one", f"slice {i}"))
+    (tmp_path / "manifest.shard-3-of-4.json").rmdir()
+    _shard(tmp_path, 3, good.replace("one", "slice 3"))
+    assert merge_manifests(tmp_path, generator="g")[1:] == (4, [])
+    assert [e["topic"] for e in read_manifest(tmp_path)] == ["one", "slice 2", "slice 3", "slice 4"]

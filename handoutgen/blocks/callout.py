@@ -78,8 +78,10 @@ class Kind(BlockKind):
         sp = b.theme.spacing
         colors = b.theme.boxes.get(block.kind) or b.theme.boxes["note"]
         node = b.node("Div", parent, block)
-        pad, bar = sp["box_padding"], sp["box_bar"]
-        inner_width = width - 2 * pad - bar
+        pad = sp["box_padding"]
+        bar = sp["box_bar"] if colors.bar_width is None else colors.bar_width
+        frame = colors.frame  # an outline all around: urgency as a shape, not only a tint
+        inner_width = width - 2 * pad - bar - frame
         content: list[Flowable] = []
         if block.title:
             title_style = b.styles.derive("h3", textColor=b.color(colors.title))
@@ -97,9 +99,11 @@ class Kind(BlockKind):
                 (f"{end}PADDING", (0, 0), (-1, -1), pad),
                 ("TOPPADDING", (0, 0), (-1, -1), pad),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 3),
+                *([("BOX", (0, 0), (-1, -1), frame, b.color(colors.bar))] if frame else []),
             ],
             colWidths=[width],
             splitInRow=1,
+            box_lead=1 if block.title else 0,  # no piece of only its title at a page foot
         )
         space = sp["box_space"]
         return [b.keep_together([b.spacer(space / 2), b.tagged(table, node), b.spacer(space)])]

@@ -50,7 +50,13 @@ class Kind(BlockKind):
             ],
             colWidths=[width],
         )
-        return [b.tagged(table, band)]
+        made = b.tagged(table, band)
+        if b.edge != (0.0, 0.0):  # a print shop's: the band runs on to the edges, and past
+            from ..layout.sheets import EdgeBand
+
+            accent = (sp["band_rule"], b.color(colors["accent"]))
+            return [EdgeBand(made, b.edge, b.color(colors["primary"]), accent)]
+        return [made]
 
     def texts(self, block: DocTitleBand) -> Iterator[tuple[str, Inline]]:
         yield "title", block.title

@@ -157,7 +157,10 @@ class Inputs:
             paths = [
                 Path(p)
                 for p, _ in walk(t, self.root)
-                if not p.startswith((str(t / "brands") + os.sep, str(t / "themes") + os.sep))
+                if not p.startswith(
+                    tuple(str(t / sub) + os.sep for sub in ("brands", "themes", "serve"))
+                )  # a brand's and an edition's own files count for theirs; the front-desk
+                # page's (templates/serve/) for no leaflet
             ]
             paths += [Path(p) for p, _ in walk(self.root / "fonts", self.root)]
             paths += list((self.root / "handouts").glob("*.json"))

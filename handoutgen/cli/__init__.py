@@ -8,7 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-from .. import __version__
 from ..errors import HandoutError, InputError, SelectionError
 from .parser import COMMANDS, _command, _parser  # noqa: F401 (tests use them)
 
@@ -47,8 +46,6 @@ def _selection_key(args: argparse.Namespace) -> tuple[object, ...]:
         _split(args.brands),
         _split(args.editions),
         _split(args.papers),
-        args.allow_incomplete,
-        args.allow_overdue,
         review.today().isoformat(),  # a leaflet can fall overdue overnight
         str(args.out),
     )
@@ -64,7 +61,7 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
     if not cache.enabled():
         return None
     from ..cache.inputs import identity
-    from ..write import stamped_entries
+    from ..manifest import stamped_entries
     from .report import left_out
 
     quick = identity(root, _selection_key(args))
@@ -75,7 +72,7 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
             or r.get("inputs") == _stamp(root, args)
         ),
     )
-    if found is None:
+    if found is None or not _same_made(found, args):
         return None
     total, skipped = int(found.get("leaflets", 0)), int(found.get("skipped", 0))
     left_out(root)
@@ -85,6 +82,20 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
         f"{args.out / 'manifest.json'}"
     )
     return EXIT_FAILED if args.strict and found.get("warnings") else EXIT_OK
+
+
+def _same_made(stamped: dict[str, object], args: argparse.Namespace) -> bool:
+    """Whether this run's options would make what the stamped run made: they change only
+    incomplete translations (skipped, or drafts) and leaflets past their review date."""
+    counts = [stamped.get(k) for k in ("skipped", "drafts", "overdue")]
+    if not all(isinstance(n, int) for n in counts):
+        return False
+    skipped, drafts, overdue = counts
+    return not (
+        (args.allow_incomplete and skipped)
+        or (drafts and not args.allow_incomplete)
+        or (overdue and not args.allow_overdue)
+    )
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
@@ -159,6 +170,9 @@ def _list(project: Project) -> int:
 
     print("topics:  ", ", ".join(project.topics()))
     print("locales: ", ", ".join(project.locales()))
+    first, *others = project.locales()
+    for other in others[:1]:  # two languages side by side (bilingual.py)
+        print("pairs:   ", f"two locales joined by '+', side by side: {other}+{first}, '*+{first}'")
     brands = []
     for b in project.brands():
         default = " (default)" if b == DEFAULT_BRAND else ""
@@ -222,18 +236,24 @@ def _main(argv: list[str] | None) -> int:
             from .review import run as review_report
 
             return review_report(project, args)
+        if args.command == "serve":
+            from .serve import run as serve
+
+            return serve(project, args)
+        if args.command == "lint":
+            from .lint import run as lint
+
+            return lint(project, args)
         if args.command == "i18n":
             from .i18n import run as i18n
 
             return i18n(project, args)
-        if args.command == "manifest":
-            from ..write import merge_manifests
+        if args.command in ("manifest", "clean"):
+            from . import outfolder
 
-            path, count, problems = merge_manifests(args.dir, generator=f"handoutgen {__version__}")
-            print(f"merged {count} shard manifest(s) into {path}")
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            return EXIT_FAILED if problems else EXIT_OK
+            return (outfolder.merge if args.command == "manifest" else outfolder.clean)(
+                project, args
+            )
         if args.command is None:
             args = build_args
         return _build(project, args)

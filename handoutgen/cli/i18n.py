@@ -28,7 +28,7 @@ def run(project: Project, args: argparse.Namespace) -> int:
             f"'generate.py i18n check' and 'generate.py build --locale {args.locale}'"
         )
     elif args.i18n == "update":
-        for r in workflow.update_catalogs(root):
+        for r in workflow.update_catalogs(root, args.locales):
             print(
                 f"{r.locale}: {r.kept} kept, {r.fuzzy} changed (now fuzzy), {r.new} new, "
                 f"{r.obsolete} obsolete"
@@ -37,7 +37,7 @@ def run(project: Project, args: argparse.Namespace) -> int:
         for path in workflow.compile_catalogs(root):
             print(f"wrote {path.relative_to(root)}")
     elif args.i18n == "stats":
-        rows = stats.catalog_stats(root, project.topics())
+        rows = stats.catalog_stats(root, project.topics(), args.locales)
         if args.json:
             print(json.dumps([r.as_dict() for r in rows], indent=2))
         else:
@@ -64,11 +64,12 @@ def run(project: Project, args: argparse.Namespace) -> int:
             "the stamp prints until a translation changes"
         )
     elif args.i18n == "check":
-        problems = checks.check_catalogs(root)
+        problems = checks.check_catalogs(root, args.locales)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
             print(f"{len(problems)} problem(s) found.", file=sys.stderr)
             return EXIT_FAILED
-        print(f"ok: {len(workflow.catalog_locales(root))} catalog(s) checked.")
+        checked = workflow.selected_locales(root, args.locales)
+        print(f"ok: {len(checked)} catalog(s) checked.")
     return EXIT_OK

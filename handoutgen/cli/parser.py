@@ -15,7 +15,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs every run 3 ms
 if TYPE_CHECKING:
     from typing import Any
 
-COMMANDS = ("build", "manifest", "check", "i18n", "list", "review")
+COMMANDS = ("build", "manifest", "clean", "check", "i18n", "list", "review", "serve", "lint")
 NO_CACHE_HELP = (
     "no caches, on disk or in memory, and ReportLab's own classes: every leaflet is built "
     "from its sources (the same bytes, slower); also HANDOUTGEN_NO_CACHE=1"
@@ -83,11 +83,14 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         _build_options(b)
     m = command("manifest", help="manifest tools")
     if wanted == "manifest":
-        merges = m.add_subparsers(dest="manifest", required=True)
-        merge = merges.add_parser(
-            "merge", help="fold shard manifests in DIR into DIR/manifest.json"
-        )
-        merge.add_argument("dir", type=Path)
+        from .outfolder import add_manifest_commands
+
+        add_manifest_commands(m)
+    c = command("clean", help="remove the PDFs in --out that no input produces any more")
+    if wanted == "clean":
+        from .outfolder import add_clean_options
+
+        add_clean_options(c)
     command("check", help="validate every content, brand, theme and template file")
     i18n = command(
         "i18n", help="translation catalogs: extract, init, update, compile, stats, check"
@@ -100,6 +103,22 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         from .review import add_options
 
         add_options(r)
+    s = command("serve", help="the front-desk web page: find, preview and print leaflets")
+    if wanted == "serve":
+        from .serve import add_options as serve_options
+
+        serve_options(s)
+    lint = command(
+        "lint",
+        help="measure leaflets as printed: readability and structure (templates/lint.yaml)",
+        description="Measure each selected leaflet as printed (content and template "
+        "wording, the brand's values filled in) against templates/lint.yaml. Default: every "
+        "topic and locale, the default brand, the standard edition.",
+    )
+    if wanted == "lint":
+        from .lint import add_options as lint_options
+
+        lint_options(lint)
     return p
 
 
@@ -160,9 +179,9 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
     init.add_argument(
         "locale", type=nonempty("locale", glob=False), help="BCP-47 tag, e.g. es, pt-BR"
     )
-    i18n.add_parser(
+    update = i18n.add_parser(
         "update",
-        help="re-extract and merge into every catalog (changed strings "
+        help="re-extract and merge into every catalog, or LOCALE's (changed strings "
         "become fuzzy, with the old source text in #| lines)",
     )
     i18n.add_parser(
@@ -170,7 +189,17 @@ def _i18n_commands(parser: argparse.ArgumentParser) -> None:
     )
     stats = i18n.add_parser("stats", help="translated / fuzzy / untranslated, per locale and topic")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
-    i18n.add_parser("check", help="placeholders, inline syntax, numbers and sync with the sources")
+    check = i18n.add_parser(
+        "check", help="placeholders, inline syntax, numbers, plural forms and sync with the sources"
+    )
+    for verb in (update, stats, check):  # one language, or several; none: every catalog
+        verb.add_argument(
+            "locales",
+            nargs="*",
+            metavar="LOCALE",
+            type=nonempty("locale", glob=False),
+            help="BCP-47 tag of a catalog, e.g. es (default: every catalog)",
+        )
     stamp = i18n.add_parser(
         "review",
         help="record that a medical translator checked a catalog as it is now (the stamp "

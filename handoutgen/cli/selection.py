@@ -37,11 +37,17 @@ def nonempty(what: str, *, glob: bool = True) -> Callable[[str], str]:
 def check_tags(root: Path, patterns: Sequence[str] | None) -> str | None:
     """Why a requested language tag cannot be one (None if all can): not shaped like a BCP 47
     tag, or longer than ``locale.max_tag_length``. A glob is matched against the catalogs,
-    never looked up as a file."""
+    never looked up as a file. Two tags joined by ``+`` (two languages side by side) are
+    checked one by one."""
     from ..limits import limit
 
     longest = None
+    # two languages side by side are two tags joined by '+' (es+en), each checked
+    tags = [tag for pattern in patterns or () for tag in pattern.split("+")]
     for pattern in patterns or ():
+        if pattern.count("+") > 1:
+            return f"--locale {pattern[:40]!r}: a leaflet has one language, or two (es+en)"
+    for pattern in tags:
         if any(c in pattern for c in GLOB):
             continue
         if not _TAG.fullmatch(pattern):

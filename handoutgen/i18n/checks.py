@@ -8,14 +8,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import HandoutError, Problem
-from .safety import NUMBERS_MAY_DIFFER, check_entry, file_problems
-from .workflow import build_pot, catalog_locales, load, plural_forms, po_path, pot_path
+from .poflags import missing_forms, nplurals, same_plural_rule
+from .safety import NUMBERS_MAY_DIFFER, check_entry, file_problems, form_of, msgstr_line
+from .workflow import (
+    build_pot,
+    has_text,
+    load,
+    plural_forms,
+    po_path,
+    pot_path,
+    selected_locales,
+)
 
 __all__ = ["NUMBERS_MAY_DIFFER", "check_catalogs", "check_entry"]
 
 
-def check_catalogs(root: Path) -> list[Problem]:
-    """Every problem of every catalog: out of sync with the sources, header, and per entry."""
+def check_catalogs(root: Path, locales: list[str] | None = None) -> list[Problem]:
+    """Every problem of every catalog (or of those of ``locales``, BCP-47 tags): out of sync
+    with the sources, header, and per entry, each at the line of the ``msgstr`` to fix."""
+    chosen = selected_locales(root, locales)
     pot = build_pot(root)
     wanted = {(e.msgctxt, e.msgid) for e in pot}
     problems: list[Problem] = []
@@ -30,10 +41,12 @@ def check_catalogs(root: Path) -> list[Problem]:
             )
         )
     glyphs = _glyph_checker(root)
-    for babel_id in catalog_locales(root):
+    for babel_id in chosen:
         path = po_path(root, babel_id)
         display = str(path.relative_to(root))
         po = load(path)
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
         tag = babel_id.replace("_", "-")
 
         def add(
@@ -44,11 +57,12 @@ def check_catalogs(root: Path) -> list[Problem]:
         if po.metadata.get("Language") != babel_id:
             add(1, "header", f"Language is {po.metadata.get('Language')!r}, expected {babel_id!r}")
         expected_plural = plural_forms(root, babel_id)
-        if po.metadata.get("Plural-Forms") != expected_plural:
+        forms = po.metadata.get("Plural-Forms")
+        if not same_plural_rule(forms, expected_plural):  # by meaning: n != 1 is (n != 1)
             add(1, "header", f"Plural-Forms should be {expected_plural!r}")
         if "fuzzy" in (po.metadata_is_fuzzy or []):
             add(1, "header", "the header is marked fuzzy: compilers would skip the whole catalog")
-        for line, message in file_problems(path.read_text(encoding="utf-8"), po):
+        for line, message in file_problems(text, po):
             add(line, "file", message)
         have = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
         for ctx, msgid in sorted(wanted - have, key=lambda k: (k[0] or "", k[1])):
@@ -59,11 +73,16 @@ def check_catalogs(root: Path) -> list[Problem]:
             field = entry.msgctxt or entry.msgid[:40]
             if (entry.msgctxt, entry.msgid) not in wanted:
                 add(entry.linenum, field, "no longer in the sources: run 'generate.py i18n update'")
-            if entry.msgstr:
-                for message in check_entry(entry):
-                    add(entry.linenum, field, message)
-                for message in glyphs(tag, entry.msgstr):
-                    add(entry.linenum, field, message)
+            at = msgstr_line(lines, entry.linenum)
+            if entry.msgid_plural and not entry.fuzzy and any(entry.msgstr_plural.values()):
+                for form in missing_forms(entry, forms):
+                    message = f"msgstr[{form}] is empty: {tag} needs {nplurals(forms)} forms"
+                    add(msgstr_line(lines, entry.linenum, form), field, message)
+            for message in check_entry(entry, forms) if has_text(entry) else []:
+                add(msgstr_line(lines, entry.linenum, form_of(message)), field, message)
+            for text_form in [entry.msgstr, *entry.msgstr_plural.values()]:
+                for message in glyphs(tag, text_form) if text_form else []:
+                    add(at, field, message)
     return problems
 
 

@@ -72,6 +72,7 @@ def extract_handout(
 class Entry:
     context: str | None
     msgid: str
+    plural: str | None = None  # msgid_plural of an ngettext / {% pluralize %} string
     locations: list[tuple[str, int]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
@@ -120,14 +121,27 @@ def extract(root: Path) -> list[Entry]:
             [Problem(current[0], exc.lineno, "", f"template syntax error: {exc.message}")]
         ) from None
     for filename, lineno, message, comments, context in collected:
-        if isinstance(message, tuple):  # plural forms: not used by the leaflets yet
-            message = message[0]
+        plural = None
+        if isinstance(message, tuple):  # ngettext: singular and plural
+            message, plural = message[0], message[1]
         key = (context, message)
-        entry = entries.setdefault(key, Entry(context, message))
+        entry = entries.setdefault(key, Entry(context, message, plural))
         entry.locations.append((Path(filename).as_posix(), lineno))
         for comment in comments:
             if comment not in entry.comments:
                 entry.comments.append(comment)
-        if "%(" in message:
-            entry.flags.add("python-format")
+        entry.flags |= format_flags(message, plural)
     return list(entries.values())
+
+
+def format_flags(message: str, plural: str | None = None) -> set[str]:
+    """The gettext format flags of a source string, so ``msgfmt -c``, Poedit and Weblate
+    check its translations too: ``python-format`` for ``%(name)s`` (template strings),
+    ``python-brace-format`` for ``{placeholder}`` (content strings)."""
+    flags = set()
+    texts = [message] + ([plural] if plural else [])
+    if any("%(" in text for text in texts):
+        flags.add("python-format")
+    if any(placeholders(text) for text in texts):
+        flags.add("python-brace-format")
+    return flags

@@ -26,8 +26,13 @@ def plural_rule(forms: str) -> Callable[[int], int]:
 def compiled(po: polib.POFile) -> bytes:
     """The ``.mo`` of a PO file, as polib's ``to_binary`` makes it (the same bytes, in UTF-8):
     the header entry first, then every translated entry (not fuzzy, not obsolete, every
-    plural form filled) sorted by its key, ``msgctxt\\x04msgid``."""
-    entries = sorted(po.translated_entries(), key=lambda e: e.msgid_with_context.encode("utf-8"))
+    plural form filled: as many as its Plural-Forms names) sorted by its key,
+    ``msgctxt\\x04msgid``."""
+    from .poflags import is_translated
+
+    forms = po.metadata.get("Plural-Forms")
+    done = [e for e in po if is_translated(e, forms)]
+    entries = sorted(done, key=lambda e: e.msgid_with_context.encode("utf-8"))
     keys, values = [], []
     for entry in [po.metadata_as_entry(), *entries]:
         key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid

@@ -12,11 +12,15 @@ import polib
 
 from ..inline import InlineError, parse_inline, placeholders
 from ..textrules import digit_problems, hidden_characters, numbers, prints_nothing
+from .poflags import (
+    NUMBERS_MAY_DIFFER,
+    NUMBERS_REORDERED,
+    is_translated,
+    own_flags,
+    plural_forms_of,
+)
 
-NUMBERS_MAY_DIFFER = "numbers-may-differ"  # PO flag: the translation may change the numbers
-# PO flag: the same numbers in another order, as the language's grammar needs ("1 in 5" is
-# "5 kişiden 1'i" in Turkish), set by the translator, seen by the reviewer
-NUMBERS_REORDERED = "numbers-reordered"
+__all__ = ["NUMBERS_MAY_DIFFER", "NUMBERS_REORDERED", "check_entry", "file_problems"]
 _FORMAT = re.compile(r"%\((\w+)\)[sd]")
 # what %-formatting reads: %%, or a conversion with its flags, width and precision
 _PERCENT = re.compile(r"%(?:%|(?:\((\w*)\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[a-zA-Z]?)")
@@ -32,10 +36,28 @@ def _inline_shape(text: str) -> tuple[int, tuple[str, ...]]:
     return bold_runs, tuple(sorted(s.href for s in spans if s.href))
 
 
-def check_entry(entry: polib.POEntry) -> list[str]:
+def check_entry(entry: polib.POEntry, forms: str | None = None) -> list[str]:
     """What is wrong with one translated entry: everything that could make the leaflet say
-    something its source does not."""
-    source, text = entry.msgid, entry.msgstr
+    something its source does not. A plural entry is checked form by form against the
+    source that form translates (``forms``: its catalog's Plural-Forms), each problem named
+    by its ``msgstr[i]``."""
+    flags = own_flags(entry)
+    template = entry.msgctxt is None or "python-format" in entry.flags
+    if not entry.msgid_plural:
+        return check_text(entry.msgid, entry.msgstr, flags, template)
+    out = []
+    for index, source, text, single in plural_forms_of(entry, forms):
+        if text:
+            found = check_text(source, text, flags, template, may_omit=single)
+            out += [f"msgstr[{index}]: {problem}" for problem in found]
+    return out
+
+
+def check_text(
+    source: str, text: str, flags: set[str], template: bool, may_omit: bool = False
+) -> list[str]:
+    """What is wrong with ``text`` as a translation of ``source``. ``may_omit``: a plural
+    form used for one number only may leave out a named value ("one tablet")."""
     problems = []
     if prints_nothing(text) and not prints_nothing(source):
         problems.append("the translation prints nothing (spaces, '****' or invisible only)")
@@ -44,7 +66,9 @@ def check_entry(entry: polib.POEntry) -> list[str]:
             f"placeholders differ: source has {sorted(placeholders(source))}, "
             f"translation has {sorted(placeholders(text))}"
         )
-    if Counter(_FORMAT.findall(source)) != Counter(_FORMAT.findall(text)):
+    named, new_named = Counter(_FORMAT.findall(source)), Counter(_FORMAT.findall(text))
+    renamed = not new_named <= named if may_omit else named != new_named
+    if renamed:
         problems.append(
             f"named variables differ: source has {sorted(_FORMAT.findall(source))}"
             f", translation has {sorted(_FORMAT.findall(text))}"
@@ -61,25 +85,24 @@ def check_entry(entry: polib.POEntry) -> list[str]:
             problems.append(
                 f"link targets differ: source {list(expected[1])}, translation {list(shape[1])}"
             )
-    if NUMBERS_MAY_DIFFER not in entry.flags:
+    if NUMBERS_MAY_DIFFER not in flags:
         src_numbers, new_numbers = numbers(source), numbers(text)
         if sorted(src_numbers) != sorted(new_numbers):
             problems.append(
                 f"numbers differ: source {src_numbers}, translation {new_numbers} (add the "
                 f"flag '{NUMBERS_MAY_DIFFER}' if meant)"
             )
-        elif src_numbers != new_numbers and NUMBERS_REORDERED not in entry.flags:
+        elif src_numbers != new_numbers and NUMBERS_REORDERED not in flags:
             problems.append(
                 f"numbers in another order: source {src_numbers}, translation {new_numbers} "
                 f'("1 in 5" must not become "5 in 1"; if the language\'s word order needs '
                 f"it, add the flag '{NUMBERS_REORDERED}')"
             )
-    renamed = Counter(_FORMAT.findall(source)) != Counter(_FORMAT.findall(text))
-    if (entry.msgctxt is None or "python-format" in entry.flags) and not renamed:
+    if template and not renamed:
         # a template string: formatted with %, so every % is the source's own or '%%'
         wanted = Counter(m.group(0) for m in _PERCENT.finditer(source) if m.group(0) != "%%")
         found = Counter(m.group(0) for m in _PERCENT.finditer(text) if m.group(0) != "%%")
-        if wanted != found:
+        if not (found <= wanted if may_omit else found == wanted):
             problems.append(
                 f"format: the translation has {sorted(found.elements())} where the source has "
                 f"{sorted(wanted.elements())} (write a literal % as %%)"
@@ -136,23 +159,40 @@ def _closed(rest: str) -> bool:
 
 def unsafe_entries(po: polib.POFile, text: str) -> dict[str, tuple[int, list[str]]]:
     """``context\\x04message`` (as compiled) -> (line of its msgstr, problems) of every
-    translated entry that fails a check; ``text`` is the file's."""
+    translated entry that fails a check; ``text`` is the file's. A plural entry is
+    translated only with every form its catalog's rule needs, and named at the line of
+    its first faulty form."""
     out: dict[str, tuple[int, list[str]]] = {}
     lines: list[str] | None = None
+    forms = po.metadata.get("Plural-Forms")
     for entry in po:
-        if entry.obsolete or not entry.msgstr or "fuzzy" in entry.flags:
+        if not is_translated(entry, forms):
             continue
-        found = check_entry(entry)
+        found = check_entry(entry, forms)
         if found:
             lines = lines if lines is not None else text.splitlines()
             key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
-            out[key] = (_msgstr_line(lines, entry.linenum), found)
+            out[key] = (msgstr_line(lines, entry.linenum, form_of(found[0])), found)
     return out
 
 
-def _msgstr_line(lines: list[str], start: int) -> int:
-    """The line of the ``msgstr`` of the entry that starts at line ``start``."""
+def form_of(problem: str) -> int | None:
+    """The form a problem of ``check_entry`` names (``msgstr[2]: ...``), or None."""
+    found = re.match(r"msgstr\[(\d+)\]", problem)
+    return int(found.group(1)) if found else None
+
+
+def msgstr_line(lines: list[str], start: int, form: int | None = None) -> int:
+    """The line of the ``msgstr`` (of ``msgstr[form]``) of the entry that starts at line
+    ``start``: where a translator fixes it (a form the entry lacks: its first ``msgstr``)."""
+    wanted = "msgstr" if form is None else f"msgstr[{form}]"
+    first = None
     for number in range(max(start, 1), len(lines) + 1):
-        if lines[number - 1].startswith("msgstr"):
+        line = lines[number - 1]
+        if line.startswith(wanted):
             return number
-    return start
+        if line.startswith("msgstr") and first is None:
+            first = number
+        if number > start and not line.strip():
+            break  # the next entry
+    return first or start

@@ -9,6 +9,8 @@ import json
 
 import polib
 
+from .poflags import is_translated
+
 REVIEWER_HEADER = "X-Reviewed-By"
 REVIEW_DIGEST_HEADER = "X-Reviewed-Digest"  # what the reviewer saw (review_digest)
 
@@ -17,13 +19,21 @@ __all__ = ["REVIEWER_HEADER", "REVIEW_DIGEST_HEADER", "review_digest", "reviewed
 
 def review_digest(po: polib.POFile) -> str:
     """What a translation review covers: every translated entry (context, source and
-    translation), as one SHA-256."""
+    translation, every form of a plural), as one SHA-256."""
+    forms = po.metadata.get("Plural-Forms")
     rows = sorted(
-        (e.msgctxt or "", e.msgid, e.msgstr)
+        (e.msgctxt or "", e.msgid, _translation(e))
         for e in po
-        if not e.obsolete and e.msgstr and "fuzzy" not in e.flags
+        if not e.obsolete and is_translated(e, forms)
     )
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _translation(entry: polib.POEntry) -> str:
+    """An entry's translation: its msgstr, or every plural form (NUL-separated, as compiled)."""
+    if entry.msgid_plural:
+        return "\0".join(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    return entry.msgstr
 
 
 def reviewed(po: polib.POFile) -> tuple[str | None, bool]:

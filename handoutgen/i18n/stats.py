@@ -10,7 +10,14 @@ from pathlib import Path
 import polib
 
 from .catalog import locale_chain
-from .workflow import catalog_locales, load, po_path
+from .poflags import is_translated
+from .workflow import load, po_path, selected_locales
+
+
+def _translated(po: polib.POFile) -> set[tuple[str | None, str]]:
+    forms = po.metadata.get("Plural-Forms")
+    return {(e.msgctxt, e.msgid) for e in po if is_translated(e, forms)}
+
 
 # --- stats --------------------------------------------------------------------------------------
 
@@ -60,26 +67,33 @@ def part_of(entry: polib.POEntry, topics: set[str]) -> str:
     return head if head in topics else "templates"
 
 
-def catalog_stats(root: Path, topics: list[str]) -> list[Coverage]:
-    """Per locale and topic (and "templates"): entries and source words translated, fuzzy
-    (never counted as translated) and untranslated."""
+def catalog_stats(
+    root: Path, topics: list[str], locales: list[str] | None = None
+) -> list[Coverage]:
+    """Per locale (every catalog, or those of ``locales``) and topic (and "templates"):
+    entries and source words translated, fuzzy (never counted as translated) and
+    untranslated. A plural entry counts as translated only with every form its catalog's
+    Plural-Forms needs (Arabic: six)."""
     out = []
-    for babel_id in catalog_locales(root):
+    for babel_id in selected_locales(root, locales):
         counts: dict[str, Counter[str]] = {}
         parents = [  # CLDR parents with a catalog of their own: es_MX -> es_419, es
-            {(e.msgctxt, e.msgid) for e in load(p) if e.msgstr and not e.fuzzy}
+            _translated(load(p))
             for p in [po_path(root, ident) for ident in locale_chain(babel_id)[1:]]
             if p.is_file()
         ]
-        for entry in load(po_path(root, babel_id)):
+        po = load(po_path(root, babel_id))
+        forms = po.metadata.get("Plural-Forms")
+        for entry in po:
             if entry.obsolete:
                 continue
-            state = "fuzzy" if entry.fuzzy else "translated" if entry.msgstr else "untranslated"
+            done = is_translated(entry, forms)
+            state = "fuzzy" if entry.fuzzy else "translated" if done else "untranslated"
             if state == "untranslated" and any((entry.msgctxt, entry.msgid) in p for p in parents):
                 state = "inherited"
             c = counts.setdefault(part_of(entry, set(topics)), Counter())
             c[state] += 1
-            c[f"{state}_words"] += len(entry.msgid.split())
+            c[f"{state}_words"] += len(entry.msgid.split()) + len(entry.msgid_plural.split())
         for part in sorted(counts):
             c = counts[part]
             out.append(

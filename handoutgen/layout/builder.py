@@ -49,6 +49,9 @@ class Builder:
         self.root = Node("Document")
         self.level = 0  # of the last heading laid out, in the document's outline
         self.blocks: dict[Node, DocBlock] = {}  # a block's own node -> the block (for messages)
+        # how far a band that runs to the page's edge reaches past the frame, left and right
+        # (a print shop's, through the bleed: handoutgen.sheets); (0, 0): to the frame only
+        self.edge: tuple[float, float] = (0.0, 0.0)
 
     # --- structure ------------------------------------------------------------------------
 

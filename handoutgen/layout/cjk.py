@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from reportlab.lib.textsplit import ALL_CANNOT_START
 
+from ..rl.addresses import BREAKS_AFTER, break_points
+
 # marks that never start a line: ReportLab's list plus full-width colon and semicolon
 CANNOT_START = ALL_CANNOT_START + "\uff1a\uff1b\uff01\uff1f\uff0c\uff0e\uff09\u3001\u3002"
 
@@ -38,8 +40,13 @@ def first_bad_break(text: str, lines: list[str]) -> tuple[int, str] | None:
                     tail = len(before)
                     while tail and glued(before[tail - 1]):
                         tail -= 1
-                    if 0 < tail < len(before):  # a run longer than a line must break
+                    if 0 < tail < len(before):  # a run longer than a line must break,
                         return n - 1, before[tail:]
+                    allowed = a in BREAKS_AFTER and not (a == "/" and b == "/")
+                    if split_run and not tail and not allowed:  # and after / . - @
+                        points = break_points(before)  # where possible (rl.addresses)
+                        if points:
+                            return n - 1, before[points[-1] :]
         cursor = start + len(line)
     return None
 

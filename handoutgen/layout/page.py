@@ -21,18 +21,28 @@ class Page:
     frame_height: float  # of later pages (the smaller frame)
     first: Frame  # page 1: below the top margin
     later: Frame  # pages 2+: below the running header
+    frame_bottom: float = 0.0  # the text frames' foot, above the footer band
+
+    def frame_top(self, page: int) -> float:
+        """The top of the text frame of ``page`` (1-based)."""
+        return self.frame_bottom + (self.first.height if page == 1 else self.frame_height)
 
 
-def page(theme: Theme, paper: str) -> Page:
+def page(
+    theme: Theme, paper: str, *, footer: float | None = None, header: float | None = None
+) -> Page:
+    """The page of ``paper``; ``footer`` and ``header``: the bands' heights when the footer
+    or the running header needs more lines than the theme's band holds
+    (layout.furniture.footer_band, header_band)."""
     size = theme.papers[paper]
     width, height = size
     top, right, bottom, left = theme.margins
     frame_w = width - left - right
-    foot_h = theme.footer + theme.gap
+    foot_h = max(theme.footer, footer or 0.0) + theme.gap
     first = frame("first", left, bottom + foot_h, frame_w, height - top - bottom - foot_h)
-    later_h = height - top - bottom - foot_h - theme.header - theme.gap
+    later_h = height - top - bottom - foot_h - max(theme.header, header or 0.0) - theme.gap
     later = frame("later", left, bottom + foot_h, frame_w, later_h)
-    return Page(size, frame_w, later_h, first, later)
+    return Page(size, frame_w, later_h, first, later, bottom + foot_h)
 
 
 def story(document: Document, builder: Builder) -> list[Flowable]:

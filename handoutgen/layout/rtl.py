@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable
 
 from ..model import Inline
 from ..pdf.marks import decoration, tagged
+from ..rl.addresses import last_fitting
 from ..rl.canvas import draw_runs
 from .bidi import Piece, Run, Word, base_level, display_runs, run_width, shape
 from .glyphs import first_font
@@ -36,6 +37,7 @@ class RTLParagraph(Flowable):
         box: tuple[float, float] | None = None,  # a tick box: side, line width
         lines: list[list[Word]] | None = None,
         first: bool = True,
+        underline: bool = True,  # links underlined (the theme's links.underline)
     ) -> None:
         super().__init__()
         self.spans = spans
@@ -47,6 +49,7 @@ class RTLParagraph(Flowable):
         self._broken = lines
         self._wrapped_for: float | None = None
         self.first = first  # the first part of a split paragraph carries the marker
+        self.underline = underline
         self.keepWithNext = style.keepWithNext
         self.base = base_level("".join(s.text for s in spans))
 
@@ -82,8 +85,8 @@ class RTLParagraph(Flowable):
         return words
 
     def _fit_words(self, words: list[Word], width: float) -> list[Word]:
-        """Words wider than a line (long web addresses) cut into pieces that fit: after a
-        slash where possible, else anywhere. Nothing runs outside the frame."""
+        """Words wider than a line (long web addresses) cut into pieces that fit: after
+        / . - @ where possible (rl.addresses), else anywhere. Nothing runs outside the frame."""
         size = self.style.fontSize
         out: list[Word] = []
         for word in words:
@@ -94,9 +97,15 @@ class RTLParagraph(Flowable):
             rest = piece.text
             while rest:
                 cut = len(rest)
-                while cut > 1 and pdfmetrics.stringWidth(rest[:cut], piece.font, size) > width:
-                    slash = rest.rfind("/", 0, cut - 1)
-                    cut = slash + 1 if slash > 0 else cut - 1
+                font = piece.font
+                if pdfmetrics.stringWidth(rest, font, size) > width:
+                    found = last_fitting(
+                        rest,
+                        lambda head, f=font: pdfmetrics.stringWidth(head, f, size) <= width,
+                    )
+                    cut = found or cut
+                while cut > 1 and pdfmetrics.stringWidth(rest[:cut], font, size) > width:
+                    cut -= 1  # no break point fits: a piece as long as the line
                 chunk, rest = rest[:cut], rest[cut:]
                 out.append(
                     [
@@ -156,6 +165,7 @@ class RTLParagraph(Flowable):
             box=self.box,
             lines=self._broken[:fit],
             first=self.first,
+            underline=self.underline,
         )
         tail = RTLParagraph(
             self.spans,
@@ -164,6 +174,7 @@ class RTLParagraph(Flowable):
             self.link_color,
             lines=self._broken[fit:],
             first=False,
+            underline=self.underline,
         )
         head._split_done = tail._split_done = True  # type: ignore[attr-defined]
         head.last = False  # type: ignore[attr-defined]
@@ -200,9 +211,10 @@ class RTLParagraph(Flowable):
                 width = pdfmetrics.stringWidth(text, font, size)
                 if href and text.strip():
                     canv.linkURL(href, (x, y - 2, x + width, y + size), relative=1)
-                    canv.setStrokeColor(self.link_color)
-                    canv.setLineWidth(0.5)
-                    canv.line(x, y - 1.5, x + width, y - 1.5)
+                    if self.underline:
+                        canv.setStrokeColor(self.link_color)
+                        canv.setLineWidth(0.5)
+                        canv.line(x, y - 1.5, x + width, y - 1.5)
                 x += width
             y -= style.leading
 

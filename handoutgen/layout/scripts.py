@@ -65,11 +65,12 @@ class LocaleRules:
 
     def breaking(self, style: TextStyle) -> dict[str, Any]:
         """ReportLab paragraph options for how ``style``'s lines break in this locale."""
-        options: dict[str, Any] = {}
+        # a web or e-mail address breaks only after / . - @ (rl.addresses), when it is longer
+        # than a line or the line it would end is under 70% full; else it moves down whole
+        options: dict[str, Any] = {"uriWasteReduce": 0.3}
         if self.hyphenation and style.hyphenate:
             options["hyphenationLang"] = self.hyphenation
             options["hyphenationMinWordLength"] = self.theme.hyphenation_min_word_length
-            options["uriWasteReduce"] = 0.3  # with hyphenation on, URLs break only at slashes
         if self.cjk:
             options["wordWrap"] = "CJK"
         elif self.shaping:

@@ -26,6 +26,7 @@ def color(hex_value: str) -> rl_colors.Color:
     return found if found is not None else _colors.put(hex_value, rl_colors.HexColor(hex_value))
 
 
+_AROUND = ("spaceBefore", "spaceAfter")
 _STYLE_TOKENS = cache.memo("style tokens")  # every distinct style of the process: a few dozen
 
 
@@ -102,7 +103,9 @@ class Styles:
                 regular = font_name(fam, "regular")
                 bold = font_name(fam, "bold") if "bold" in self.theme.fonts[fam] else regular
                 faces.append((regular, bold))
-            values = style_values(style)
+            # the space around a paragraph changes neither its fragments nor its lines: left
+            # out, a leaflet laid out again with tighter spacing (layout.fit) reuses them
+            values = tuple(kv for kv in style_values(style) if kv[0] not in _AROUND)
             # in order: a character takes the first face of the chain that has it
             names = [style.fontName, style.bulletFontName, *(n for pair in faces for n in pair)]
             # and what the parser turns each into for bold or italic text (the family
@@ -121,9 +124,7 @@ class Styles:
         """``style`` with hyphenation off (for text holding a web address), made once."""
         found = self._unhyphenated.get(id(style))
         if found is None or found[0] is not style:
-            plain = ParagraphStyle(
-                f"{style.name}-nohyphen", parent=style, hyphenationLang="", uriWasteReduce=0
-            )
+            plain = ParagraphStyle(f"{style.name}-nohyphen", parent=style, hyphenationLang="")
             found = self._unhyphenated[id(style)] = (style, plain)
         return found[1]
 

@@ -5,6 +5,7 @@ paragraph), with a list marker or a tick box."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -25,9 +26,12 @@ from .styles import Styles, color
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
-def tree(spans: Inline, link: Any, faces: list[tuple[str, str]] | None) -> list[Any]:
+def tree(
+    spans: Inline, link: Any, faces: list[tuple[str, str]] | None, *, underline: bool = True
+) -> list[Any]:
     """Spans -> the children of a ReportLab tuple tree: text nodes are data, never parsed. With
-    several faces (a font chain), each character is set in the first face that has it."""
+    several faces (a font chain), each character is set in the first face that has it. Links
+    are underlined unless ``underline`` is off (the theme's ``links``)."""
     nodes: list[Any] = []
     for span in spans:
         text = _WHITESPACE.sub(" ", span.text)
@@ -42,7 +46,8 @@ def tree(spans: Inline, link: Any, faces: list[tuple[str, str]] | None) -> list[
         else:
             children = [text]
         if span.href:
-            children = [("a", {"href": span.href, "color": link}, [("u", None, children)])]
+            inner = [("u", None, children)] if underline else children
+            children = [("a", {"href": span.href, "color": link}, inner)]
         if span.bold:
             children = [("b", None, children)]
         nodes.extend(children)
@@ -93,6 +98,9 @@ class TextMaker:
             *((CJKRules,) if styles.rules.cjk else ()), cjk=styles.rules.cjk, fast=self.fast
         )
         self.box_class = paragraph_class(TickBox, fast=self.fast)
+        links = self.theme.links
+        self.underline = links.get("underline", True)
+        self.bold_links = links.get("bold", False)
 
     def __call__(
         self,
@@ -104,6 +112,8 @@ class TextMaker:
     ) -> Flowable:
         styles = self.styles
         faces = styles.faces(style)
+        if self.bold_links and any(s.href and not s.bold for s in spans):
+            spans = tuple(replace(s, bold=True) if s.href else s for s in spans)
         if getattr(style, "hyphenationLang", "") and any(
             s.href and s.text.startswith(("http://", "https://")) for s in spans
         ):
@@ -117,6 +127,7 @@ class TextMaker:
                 faces,
                 self.link_color,
                 marker=marker,
+                underline=self.underline,
                 box=(spacing["checkbox"], spacing["checkbox_line"]) if box else None,
             )
         if box:
@@ -125,7 +136,7 @@ class TextMaker:
             cls = self.text_class
         token = styles.key(style)
         if self.fast:
-            key = (cls, spans, marker, self.link, token)
+            key = (cls, spans, marker, self.link, self.underline, token)
             made = reused_layout(key, lambda: self._layout(spans, style, faces, token))
             para = cls(made.text, style, bulletText=marker, frags=made.frags)
             para.layout = made
@@ -138,7 +149,8 @@ class TextMaker:
         return para
 
     def _layout(self, spans: Inline, style: ParagraphStyle, faces: Any, token: int) -> Layout:
-        parts = fragments(tree(spans, self.link_color, faces), style, (token, self.link))
+        nodes = tree(spans, self.link_color, faces, underline=self.underline)
+        parts = fragments(nodes, style, (token, self.link, self.underline))
         if parts is None:  # pragma: no cover - the tree is built here, always well formed
             raise RenderError(f"cannot lay out {plain_text(spans)[:60]!r}")
         return Layout(plain_text(spans), parts)

@@ -3,7 +3,7 @@ drawn on each page once the page count is known, and the outline of headings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -24,9 +24,12 @@ class LeafletCanvas(DeferredCanvas):
     page and the outline entries of H1 and H2."""
 
     paint_furniture: Painter | None = None
+    paint_marks: Painter | None = None
     # with tagging on: the structure tree's root, written with the document (``finish_tags``)
     root: Node | None = None
     finish_tags: Callable[[Any, list[Any]], None] | None = None
+    # pages added once the layout is done (a booklet's notes pages), each ended by showPage
+    pad: Callable[[Any], None] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,6 +39,7 @@ class LeafletCanvas(DeferredCanvas):
         self.open_blocks: list[int] = []  # per block drawn: what it opened
         self.label: Node | None = None  # an item whose marker is drawn next, as its Lbl
         self.page_refs: list[Any] = []
+        self.deferred_outline: list[tuple[int, str, int]] = []
 
     def begin_block(
         self,
@@ -120,7 +124,23 @@ class LeafletCanvas(DeferredCanvas):
             )
         conformance.add_entries(page, **entries)
 
+    def before_save(self) -> None:
+        if self.pad is not None:
+            self.pad(self)
+
+    def mcid_offset(self, page: int, shared: Sequence[int]) -> int:
+        # pages share a PDF page in reading order: a later page's ids follow an earlier one's
+        return sum(self.marks.count(p) for p in shared if p < page)
+
     def finish_document(self) -> None:
+        if self.sides is not None:  # a booklet: the outline in reading order, pages moved
+            for key, title, level in sorted(self.deferred_outline):
+                self.addOutlineEntry(title, f"h{key}", level=level)
+            where = {}
+            for side, group in enumerate(self.sides(self.pages), start=1):
+                for page in group:
+                    where[page] = (side, self.mcid_offset(page, group))
+            self.marks.move(where)
         if self.marks.emit and self.finish_tags is not None:
             self.finish_tags(self, self.page_refs)
 
@@ -142,9 +162,15 @@ class LeafletCanvas(DeferredCanvas):
         for key, (on, title, level, top) in enumerate(self.outline):
             if on == page:
                 self.bookmarkHorizontal(f"h{key}", 0, top)
-                self.addOutlineEntry(title, f"h{key}", level=level)
+                if self.sides is not None:  # pages written out of order: entries at the end
+                    self.deferred_outline.append((key, title, level))
+                else:
+                    self.addOutlineEntry(title, f"h{key}", level=level)
         if self.paint_furniture:
             with self.marks.artifact(self, page, "Pagination"):
                 self.saveState()
                 self.paint_furniture(self, self.getPageNumber(), pages)
                 self.restoreState()
+        if self.paint_marks:  # a print shop's crop marks: production aids, not the leaflet's
+            with self.marks.artifact(self, page, "Page"):
+                self.paint_marks(self, page, pages)

@@ -42,6 +42,17 @@ class Marks:
         self.leaves.append((page, mcid, node))
         canv.addLiteral(f"/{node.role} <</MCID {mcid}>> BDC")
 
+    def count(self, page: int) -> int:
+        """The marked-content ids given out on ``page``."""
+        return self._next.get(page, 0)
+
+    def move(self, where: dict[int, tuple[int, int]]) -> None:
+        """Pages laid onto others (a booklet's sheets): page -> (the PDF page it is on, how far
+        its ids moved there)."""
+        self.leaves = [(where[p][0], m + where[p][1], n) for p, m, n in self.leaves]
+        self.links = [(i, where[p][0], leaf, r, a) for i, p, leaf, r, a in self.links]
+        self.artifacts = [(where[p][0], kind) for p, kind in self.artifacts]
+
     @property
     def in_leaf(self) -> Node | None:
         """The leaf whose content is being drawn, if any (and not inside an artifact)."""

@@ -4,7 +4,8 @@ page shows last can know the page count), and image files drawn from a copy prep
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.utils import ImageReader, _digester
@@ -18,7 +19,15 @@ from . import fast
 
 class DeferredCanvas(Canvas):
     """Keeps every page until ``save``; then ``finish_page(page, pages)`` runs on each page in
-    turn, with the page current and the total known, before the page is written."""
+    turn, with the page current and the total known, before the page is written.
+
+    With ``place_pages(origin, sides)``, each page is drawn at ``origin(page)`` of a larger
+    PDF page (a print shop's media, a booklet's sheet), and ``sides(pages)`` groups the pages
+    each PDF page holds (a booklet's two, side by side); the marked content of a page that
+    joins another is renumbered after it (``mcid_offset``)."""
+
+    origin: Callable[[int], tuple[float, float]] | None = None
+    sides: Callable[[int], Sequence[Sequence[int]]] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,12 +43,38 @@ class DeferredCanvas(Canvas):
         """The pages finished so far."""
         return len(self._deferred)
 
+    def place_pages(
+        self,
+        origin: Callable[[int], tuple[float, float]],
+        sides: Callable[[int], Sequence[Sequence[int]]] | None = None,
+    ) -> None:
+        """Draw every page from here on at ``origin(page)``; write the pages of each group of
+        ``sides(pages)`` on one PDF page."""
+        self.origin, self.sides = origin, sides
+        self._place()
+
+    def _place(self) -> None:
+        if self.origin is not None:
+            x, y = self.origin(self.page)
+            if x or y:
+                self.translate(x, y)
+
     def showPage(self) -> None:
         self._deferred.append(dict(self.__dict__))
         self._startPage()
+        self._place()
 
     def finish_page(self, page: int, pages: int) -> None:
         """What is drawn on each page once the page count is known (overridden)."""
+
+    def before_save(self) -> None:
+        """Called once every page is laid out, before any is finished (overridden: pages
+        added here, each ended by ``showPage``, count too)."""
+
+    def mcid_offset(self, page: int, shared: Sequence[int]) -> int:
+        """How far the marked-content ids of ``page`` move on a PDF page it shares with the
+        pages ``shared`` (overridden)."""
+        return 0
 
     def page_written(self, page: Any) -> None:
         """Called with each page's dictionary (ReportLab's PDFPage) as it is written."""
@@ -52,13 +87,58 @@ class DeferredCanvas(Canvas):
         self.page_written(page)
 
     def save(self) -> None:
+        self.before_save()
         total = len(self._deferred)
-        for number, state in enumerate(self._deferred, start=1):
-            self.__dict__.update(state)
-            self.finish_page(number, total)
-            Canvas.showPage(self)
+        if self.sides is None:
+            for number, state in enumerate(self._deferred, start=1):
+                self.__dict__.update(state)
+                self.finish_page(number, total)
+                Canvas.showPage(self)
+        else:
+            for group in self.sides(total):
+                self._write_side(group, total)
         self.finish_document()
         Canvas.save(self)
+
+    def _write_side(self, group: Sequence[int], total: int) -> None:
+        """The pages of ``group`` finished and written as one PDF page, each in its own
+        graphics state (its own origin), in reading order: their content, marked-content ids,
+        resources and annotations one after the other."""
+        code: list[str] = []
+        forms: list[Any] = []
+        annotations: list[Any] = []
+        colors: dict[Any, Any] = {}
+        shading: dict[Any, Any] = {}
+        images = 0
+        for number in sorted(group):  # in reading order, wherever on the sheet each lies
+            self.__dict__.update(self._deferred[number - 1])
+            self.finish_page(number, total)
+            offset = self.mcid_offset(number, group)
+            code += ["q", *(renumbered(self._code, offset) if offset else self._code), "Q"]
+            forms += self._formsinuse
+            annotations += self._annotationrefs
+            colors.update(self._colorsUsed)
+            shading.update(self._shadingUsed)
+            images |= bool(self._currentPageHasImages)
+        self._code, self._formsinuse, self._annotationrefs = code, forms, annotations
+        self._colorsUsed, self._shadingUsed = colors, shading
+        self._currentPageHasImages = images
+        Canvas.showPage(self)
+
+
+_MCID = re.compile(r"(/\w+ <</MCID )(\d+)(>> BDC)")
+
+
+def renumbered(code: list[str], offset: int) -> list[str]:
+    """A page's content with every marked-content id moved by ``offset`` (each is written as
+    an operator of its own: ``/P <</MCID 3>> BDC``)."""
+    out = []
+    for item in code:
+        match = _MCID.fullmatch(item)
+        if match:
+            item = f"{match.group(1)}{int(match.group(2)) + offset}{match.group(3)}"
+        out.append(item)
+    return out
 
 
 def draw_runs(

@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paraparser import ParaParser
 
 from .. import cache
+from . import addresses  # noqa: F401  (installs the address breaks into ReportLab's breaker)
 from . import fast as fast_paths
 from .linebreak import FastLines
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Flowable, TableStyle
+from reportlab.platypus import Flowable, Spacer, TableStyle
 from reportlab.platypus import Table as RLTable
 
 
@@ -18,8 +18,7 @@ class DataTable(RLTable):
     def _at_page_top(self) -> bool:
         """Whether nothing is above the table in its frame: moving on would not help then
         (rows too tall for two to fit on any page), so it splits the ordinary way."""
-        doc = getattr(getattr(self, "canv", None), "_doctemplate", None)
-        return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
+        return at_frame_top(getattr(self, "canv", None))
 
     def _head(self) -> int:
         rows = self.repeatRows
@@ -44,6 +43,31 @@ class DataTable(RLTable):
         return parts
 
 
+class BoxTable(RLTable):
+    """A box (one cell of flowables on a background) that never leaves a piece of itself at
+    a page foot with nothing in it but its background and its title: such a split moves the
+    box on whole, unless nothing is above it on this page."""
+
+    lead = 0  # flowables at the top of the cell that say nothing on their own (its title)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and not at_frame_top(getattr(self, "canv", None)):
+            cell = parts[0]._cellvalues[0][0]
+            items = list(cell) if isinstance(cell, list | tuple) else [cell]
+            if not [f for f in items[self.lead :] if not isinstance(f, Spacer)]:
+                return []
+        return parts
+
+
+def at_frame_top(canv: Any) -> bool:
+    """Whether nothing is drawn yet in the frame Platypus is filling on ``canv`` (True when
+    it cannot tell: no canvas, no document), for a flowable deciding whether moving on to
+    the next page would help."""
+    doc = getattr(canv, "_doctemplate", None)
+    return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
+
+
 def grid(
     rows: list[list[Any]],
     *,
@@ -51,12 +75,17 @@ def grid(
     commands: list[tuple[Any, ...]],
     data: bool = False,
     marks: Any = None,
+    box_lead: int | None = None,
     **options: Any,
 ) -> RLTable:
     """A table of ``rows`` in ``font`` (name, size) styled by ``commands`` (ReportLab's table
-    style commands); ``data`` for a data table's splitting rules; ``marks`` is called as
-    ReportLab's table render callback (backgrounds and lines as decoration)."""
-    table = (DataTable if data else RLTable)(rows, renderCB=marks, **options)
+    style commands); ``data`` for a data table's splitting rules; ``box_lead`` for a box's
+    (BoxTable: the number of its title flowables); ``marks`` is called as ReportLab's table
+    render callback (backgrounds and lines as decoration)."""
+    cls = DataTable if data else RLTable if box_lead is None else BoxTable
+    table = cls(rows, renderCB=marks, **options)
+    if box_lead is not None:
+        table.lead = box_lead
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), *font)]))
     table.setStyle(TableStyle(commands))
     return table

@@ -228,9 +228,9 @@ def test_a_tall_figure_is_narrowed_to_fit_a_page(scratch: Project):
     _picture(scratch.handouts_dir / "figures" / "tall.png", size=(100, 1500))
     _with_figure(scratch, file="figures/tall.png", width=1.0)
     project = Project(scratch.root)
-    rendered, outcome = build_one(project, Job(TOPIC, "en", "default", "large-print", "a5"))
+    rendered, outcome = build_one(project, Job(TOPIC, "en", "default", "standard", "a5"))
     assert rendered is not None, outcome.reason
-    theme = project.theme("default", "large-print")
+    theme = project.theme("default", "standard")
     top, _, bottom, _ = theme.margins
     frame = theme.papers["a5"][1] - top - bottom - theme.footer - theme.gap - theme.header
     frame -= theme.gap

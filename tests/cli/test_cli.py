@@ -80,22 +80,17 @@ def test_no_arguments_build_everything_with_each_brands_paper(scratch: Project, 
     assert (tmp_path / "out" / "manifest.json").is_file()
 
 
-def test_large_print_edition_and_a5(tmp_path: Path):
-    code = main(
-        [
-            "build",
-            "neuromyotonia",
-            "--edition",
-            "large-print",
-            "--paper",
-            "a5",
-            "--out",
-            str(tmp_path),
-        ]
-    )
-    assert code == 0
+def test_large_print_edition_and_a5(tmp_path: Path, capsys):
+    """Large print on A5 is refused at selection (exit 2, why and what to choose); on A4 it
+    builds."""
+    args = ["build", "neuromyotonia", "--edition", "large-print", "--out", str(tmp_path)]
+    assert main([*args, "--paper", "a5"]) == 2
+    err = capsys.readouterr().err
+    assert "large-print edition is not made on a5 paper" in err and "choose a4, letter" in err
+    assert not (tmp_path / "manifest.json").exists()
+    assert main([*args, "--paper", "a4"]) == 0
     [item] = json.loads((tmp_path / "manifest.json").read_text())["leaflets"]
-    assert item["path"] == "default/en/neuromyotonia.large-print.a5.pdf"
+    assert item["path"] == "default/en/neuromyotonia.large-print.a4.pdf"
     assert item["pages"] > 8
 
 

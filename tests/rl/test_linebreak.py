@@ -57,7 +57,7 @@ def recorded(project: Project) -> list[tuple[Paragraph, list, object, bool]]:
     jobs = [
         Job("neuromyotonia", "en", "default", "standard", "a4"),
         Job("neuromyotonia", "de", "default", "standard", "letter"),  # hyphenated
-        Job("neuromyotonia", "es", "example-clinic", "large-print", "a5"),  # narrow cells
+        Job("neuromyotonia", "es", "example-clinic", "large-print", "letter"),  # wide text
         Job("neuromyotonia", "tr", "default", "standard", "a5"),
     ]
     with pytest.MonkeyPatch.context() as mp:

@@ -74,10 +74,10 @@ def test_fragments_take_text_as_data_with_bold_links_and_fallback_fonts(project:
 # --- layouts reused across leaflets: the same bytes, warm or cold ------------------------------
 
 REUSE_JOBS = [
-    Job("neuromyotonia", "en", "default", "large-print", "a5"),  # table cells split in rows
-    Job("neuromyotonia", "en", "example-clinic", "large-print", "a5"),
+    Job("neuromyotonia", "en", "default", "large-print", "letter"),  # table cells split in rows
+    Job("neuromyotonia", "en", "example-clinic", "large-print", "letter"),
     Job("neuromyotonia", "en", "default", "standard", "a4"),
-    Job("neuromyotonia", "de", "example-clinic", "large-print", "a5"),  # hyphenation off
+    Job("neuromyotonia", "de", "example-clinic", "large-print", "letter"),  # hyphenation off
     Job("neuromyotonia", "de", "default", "standard", "letter"),  # hyphenated
     Job("neuromyotonia", "zh-Hans", "default", "standard", "a4"),  # CJK line breaking
     Job("neuromyotonia", "ar", "default", "standard", "a4"),  # right to left
@@ -214,7 +214,7 @@ def test_fragments_from_a_template_are_the_parsers(project: Project, monkeypatch
     for job in (
         Job("neuromyotonia", "en", "default", "standard", "a4"),
         Job("neuromyotonia", "de", "example-clinic", "standard", "a4"),
-        Job("neuromyotonia", "zh-Hans", "default", "large-print", "a5"),
+        Job("neuromyotonia", "zh-Hans", "default", "large-print", "letter"),
         Job("neuromyotonia", "tr", "example-clinic", "large-print", "letter"),
     ):
         _sha(project, job)
