@@ -4,6 +4,7 @@ for right-to-left), and the height of the footer band they need."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -68,13 +69,17 @@ def header_band(
         furniture.running_header,
         topic,
         lambda t: measure_line(t, faces, head.size, rules.rtl)[1] <= frame_w,
+        rtl=rules.rtl,
     )
     return max(theme.header, (len(lines) - 1) * head.leading + head.size + 0.3 * head.size + 4)
 
 
-def _keep_topic(text: str, topic: str, fits: Callable[[str], bool]) -> list[str]:
+def _keep_topic(
+    text: str, topic: str, fits: Callable[[str], bool], *, rtl: bool = False
+) -> list[str]:
     """The running header as lines that fit: the rest shortened word by word (then dropped)
-    before the topic is touched; the topic itself is never cut, it wraps."""
+    before the topic is touched; the topic itself is never cut, it wraps. In a right-to-left
+    line, the ellipsis after left-to-right words (a Latin clinic name) stays after them."""
     if fits(text):
         return [text]
     if not topic or topic not in text:
@@ -87,7 +92,11 @@ def _keep_topic(text: str, topic: str, fits: Callable[[str], bool]) -> list[str]
         words = core.split(" ")
         while words:
             words.pop()
-            short = " ".join(words) + ELLIPSIS if words else ""
+            kept = " ".join(words)
+            # in a right-to-left line an ellipsis after left-to-right words would be set on
+            # their left: written before them, it shows at their end
+            latin = rtl and any(unicodedata.bidirectional(c) == "L" for c in kept)
+            short = (ELLIPSIS + kept if latin else kept + ELLIPSIS) if words else ""
             if part == "before":
                 before = before.replace(core, short, 1) if short else ""
             else:
@@ -154,7 +163,10 @@ def painter(
         if not header:
             header.append(
                 _keep_topic(
-                    furniture.running_header, topic, lambda t: measure(t, head)[1] <= frame_w
+                    furniture.running_header,
+                    topic,
+                    lambda t: measure(t, head)[1] <= frame_w,
+                    rtl=rtl,
                 )
             )
         return header[0]

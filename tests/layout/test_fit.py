@@ -462,3 +462,31 @@ def test_a_title_too_long_for_one_header_line_wraps_and_the_text_starts_below_it
         assert Counter(_glyphs(long)) <= Counter(_glyphs("".join(c.text for c in head)))
         body = [c for c in chars if c not in head and c.top < band]
         assert max(c.top for c in body) < min(c.bottom for c in head) - 4
+
+
+def test_no_text_runs_past_the_margins(every_leaflet, project: Project):
+    """Every character of every shipped leaflet lies between the side margins (an address's
+    rest that is never cut again ran 572 pt past the right one in large print). A Chinese
+    closing mark that starts inside the line may hang past its end, as CJK type sets it."""
+    from handoutgen.layout.cjk import CANNOT_START
+
+    bad = {}
+    for job, (tagged, _) in every_leaflet.items():
+        if job.edition not in ("standard", "large-print"):
+            continue  # (a booklet's and a print shop's pages sit on larger sheets)
+        theme = project.theme(job.brand, job.edition)
+        width = theme.papers[job.paper][0]
+        _, right, _, left = theme.margins
+        for number, chars in enumerate(page_chars(tagged.pdf), 1):
+            out = [
+                c.text
+                for c in chars
+                if c.left < left - 1
+                or (
+                    c.right > width - right + 1
+                    and not (c.text in CANNOT_START and c.left < width - right + 1)
+                )
+            ]
+            if out:
+                bad[f"{job.relpath} page {number}"] = "".join(out)[:40]
+    assert bad == {}
