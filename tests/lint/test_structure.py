@@ -55,6 +55,36 @@ def test_abbreviations_explained_either_way_at_first_use(project, policy) -> Non
     ]
 
 
+def test_an_abbreviation_named_as_a_kind_of_thing_or_beginning_a_bracketed_word(
+    project, policy
+) -> None:
+    """'an antibody called LGI1' defines LGI1 by its kind (the policy's naming words, before
+    the name or after it as Turkish puts them); 'INR-Werte (...)' explains the word INR begins.
+    A bracket after the next word, or no naming word, is still no explanation."""
+    english = [
+        Unit("Less often, an antibody called LGI1 is found.", "body", "s", "a:1"),
+        Unit("It looks for a gene type called **HLA-B*15:02**.", "body", "s", "a:2"),
+        Unit("Bring your INR results (your blood clotting tests).", "body", "s", "a:3"),
+        Unit("The antibody CASPR2 is found.", "body", "s", "a:4"),
+    ]
+    found = _rules(_check(project, policy, english), "abbreviations")
+    assert [f.message.split("'")[1] for f in found] == ["INR", "CASPR2"]
+    german = [
+        Unit("Bringen Sie Ihre INR-Werte (Blutgerinnungswerte) mit.", "body", "s", "a:1"),
+        Unit("Er sucht nach einem Gentyp namens HLA-B*15:02.", "body", "s", "a:2"),
+        Unit("Eine MRT-Aufnahme hilft.", "body", "s", "a:3"),
+    ]
+    found = _rules(_check(project, policy, german, "de"), "abbreviations")
+    assert [f.message.split("'")[1] for f in found] == ["MRT"]
+    turkish = [
+        Unit("En sık bulunan antikora **CASPR2** denir.", "body", "s", "a:1"),
+        Unit("Bu test **HLA-B\\*15:02** adlı bir gen tipini arar.", "body", "s", "a:2"),
+        Unit("LGI1 bulunur.", "body", "s", "a:3"),
+    ]
+    found = _rules(_check(project, policy, turkish, "tr"), "abbreviations")
+    assert [f.message.split("'")[1] for f in found] == ["LGI1"]
+
+
 def test_question_headings_per_language(project, policy) -> None:
     def headings(texts, language):
         units = [Unit(t, "h2", f"s{i}", f"h:{i}") for i, t in enumerate(texts)]
