@@ -232,7 +232,7 @@ def test_changed_paragraph_becomes_fuzzy_with_the_original_source_in_previous_li
 
     edit_yaml(root, SLEEP_OLD, SLEEP_NEW)
     results = {r.locale: r for r in update_catalogs(root)}
-    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (296, 1, 0)
+    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (297, 1, 0)
     assert results["es"].obsolete == 0
     es = entry(load(es_path), SLEEP_CTX)
     assert es.msgid == SLEEP_NEW
@@ -341,7 +341,7 @@ def test_a_changed_list_item_matches_its_own_old_item(scratch: Project):
     edit_yaml(root, "- Stiff muscles.", "- Stiff or rigid muscles.")
     edit_yaml(root, "- Heavy sweating.", "- Heavy sweating, even at night.")
     results = {r.locale: r for r in update_catalogs(root)}
-    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (295, 2, 0)
+    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (296, 2, 0)
     after = [e for e in load(es_path) if e.msgctxt == ctx]
     assert len(after) == 8
     for e in after:
@@ -381,7 +381,7 @@ def test_new_paragraph_is_untranslated_and_removed_one_obsolete(scratch: Project
     edit_yaml(root, PREPARE, WAITING)
     results = {r.locale: r for r in update_catalogs(root)}
     r = results["es"]
-    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (296, 0, 1, 1)
+    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (297, 0, 1, 1)
     po = load(es_path)
     new = entry(po, "neuromyotonia/diagnosis/waiting")
     assert (new.msgid, new.msgstr, new.fuzzy) == ("Waiting for results can be hard.", "", False)
@@ -430,7 +430,7 @@ def test_changed_template_wording_is_fuzzy_and_unrelated_wording_is_new(scratch:
     text = text.replace(FEEDBACK, changed).replace("Contact us", "Get in touch")
     contact.write_text(text, encoding="utf-8")
     r = {r.locale: r for r in update_catalogs(root)}["es"]
-    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (295, 1, 1, 1)
+    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (296, 1, 1, 1)
     po = load(es_path)
     e = entry(po, None, changed)
     assert (e.fuzzy, e.msgstr, e.previous_msgctxt, e.previous_msgid) == (True, old, None, FEEDBACK)
@@ -449,7 +449,7 @@ def test_update_of_unchanged_catalogs_is_byte_identical(scratch: Project):
     before = [p.read_bytes() for p in files]
     results = update_catalogs(root)
     assert [(r.locale, r.kept, r.fuzzy, r.new, r.obsolete) for r in results] == [
-        (loc, 297, 0, 0, 0) for loc in locales
+        (loc, 298, 0, 0, 0) for loc in locales
     ]
     assert [p.read_bytes() for p in files] == before
     # and a plain polib load/save with the project's convention does not churn either
@@ -490,7 +490,7 @@ def test_shipped_catalogs_are_complete(project: Project):
     parts = _pot_parts(project.root)
     assert {k: len(v) for k, v in parts.items()} == {
         "emg-and-nerve-conduction": 53,
-        "neuromyotonia": 152,
+        "neuromyotonia": 153,
         "templates": 92,  # 59 of them the front-desk page's
     }
     rows = [c.as_dict() for c in catalog_stats(project.root, project.topics())]
