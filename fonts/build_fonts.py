@@ -139,6 +139,21 @@ def cjk_characters() -> list[int]:
             day = datetime.date(2026, month, 28)
             for form in ("short", "medium", "long", "full"):
                 used.update(ord(c) for c in format_date(day, form, locale=locale))
+    # brands' own texts given per language (tagline, out_of_hours ...): their zh entries
+    import yaml
+
+    def walk(value: object, chinese: bool = False) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, chinese or str(key).startswith("zh"))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, chinese)
+        elif isinstance(value, str) and chinese:
+            used.update(ord(c) for c in value)
+
+    for brand in sorted((ROOT / "templates" / "brands").glob("*/brand.yaml")):
+        walk(yaml.safe_load(brand.read_text(encoding="utf-8")))
     return sorted(used)
 
 

@@ -239,11 +239,9 @@ def render(
     if not fitting:
         return rendered
     if booklet is None:
-        return fit.save_last_page(theme, rendered, fill, lambda t: once(t)[0])[1]
+        return fit.save_last_page(theme, rendered, fill, once)[1]
     leaflet, leaflet_fill = once(theme, on_sheets=False)  # the A5 pages the booklet holds
-    chosen, _ = fit.save_last_page(
-        theme, leaflet, leaflet_fill, lambda t: once(t, on_sheets=False)[0]
-    )
+    chosen, _ = fit.save_last_page(theme, leaflet, leaflet_fill, lambda t: once(t, on_sheets=False))
     return rendered if chosen is theme else once(chosen)[0]
 
 

@@ -31,7 +31,8 @@ def test_selection_with_globs(project: Project):
     assert {j.locale for j in jobs} == {"en", "es"}
     assert {j.brand for j in jobs} == {"default", "example-clinic"}
     assert {j.paper for j in jobs} == {"a4", "a5"}
-    assert len(jobs) == 8
+    assert {j.topic for j in jobs} == {"emg-and-nerve-conduction", "neuromyotonia"}
+    assert len(jobs) == 16  # 2 topics x 2 locales x 2 brands x 2 papers
     everything = expand(project, Selection())
     assert {(j.brand, j.paper) for j in everything} == {
         ("default", "a4"),
@@ -65,6 +66,7 @@ def test_shard_manifests_merge_into_one(scratch: Project, tmp_path: Path):
                 "--root",
                 str(scratch.root),
                 "build",
+                "neuromyotonia",
                 "--locale",
                 "en,de",
                 "--brand",
@@ -88,7 +90,7 @@ def test_an_unchanged_leaflet_is_not_rebuilt_and_a_changed_catalog_rebuilds_only
     scratch: Project, tmp_path: Path
 ):
     out = tmp_path / "out"
-    jobs = expand(scratch, Selection(locales=["en", "es", "de"]))
+    jobs = expand(scratch, Selection(topics=["neuromyotonia"], locales=["en", "es", "de"]))
     first = run(scratch, jobs, BatchOptions(out=out))
     assert first.count("built") == 3
     mtimes = {e["locale"]: (out / e["path"]).stat().st_mtime_ns for e in manifest(out)}
@@ -112,7 +114,7 @@ def test_a_changed_template_or_brand_rebuilds_everything_it_touches(
     scratch: Project, tmp_path: Path
 ):
     out = tmp_path / "out"
-    jobs = expand(scratch, Selection(brands=["*"]))
+    jobs = expand(scratch, Selection(topics=["neuromyotonia"], brands=["*"]))
     run(scratch, jobs, BatchOptions(out=out))
     logo = scratch.brands_dir / "example-clinic" / "brand.yaml"
     logo.write_text(logo.read_text().replace("Nerve and muscle care", "Nerve care"))
@@ -124,7 +126,9 @@ def test_a_changed_template_or_brand_rebuilds_everything_it_touches(
 
 
 def test_parallel_build_gives_the_same_files_as_serial(project: Project, tmp_path: Path):
-    jobs = expand(project, Selection(locales=["en", "es", "tr", "de"], brands=["*"]))
+    jobs = expand(
+        project, Selection(topics=["neuromyotonia"], locales=["en", "es", "tr", "de"], brands=["*"])
+    )
     serial = run(project, jobs, BatchOptions(out=tmp_path / "a", jobs=1))
     parallel = run(project, jobs, BatchOptions(out=tmp_path / "b", jobs=2))
     assert serial.count("built") == parallel.count("built") == 8
@@ -152,6 +156,7 @@ def test_exit_codes_and_summary(scratch: Project, tmp_path: Path, capsys):
                 "--root",
                 str(scratch.root),
                 "build",
+                "neuromyotonia",
                 "--locale",
                 "es",
                 "--out",
@@ -169,6 +174,7 @@ def test_exit_codes_and_summary(scratch: Project, tmp_path: Path, capsys):
         "--root",
         str(scratch.root),
         "build",
+        "neuromyotonia",
         "--locale",
         "es",
         "--out",
@@ -179,7 +185,7 @@ def test_exit_codes_and_summary(scratch: Project, tmp_path: Path, capsys):
     assert main([*args, "--strict", "--force"]) == 1
     brand = scratch.brands_dir / "default" / "brand.yaml"
     brand.write_text(brand.read_text() + "oops: 1\n")
-    assert main(["--root", str(scratch.root), "build", "--out", str(out)]) == 1
+    assert main(["--root", str(scratch.root), "build", "neuromyotonia", "--out", str(out)]) == 1
     assert "FAILED" in capsys.readouterr().out
 
 
@@ -193,6 +199,7 @@ def test_an_interrupted_run_leaves_complete_pdfs_and_a_valid_manifest(
         "--root",
         str(scratch.root),
         "build",
+        "neuromyotonia",
         "--locale",
         "en,es,de",
         "--brand",
@@ -230,7 +237,11 @@ def test_an_interrupted_run_leaves_complete_pdfs_and_a_valid_manifest(
         expand(
             scratch,
             Selection(
-                locales=["en", "es", "de"], brands=["*"], editions=["*"], papers=["a4", "a5"]
+                topics=["neuromyotonia"],
+                locales=["en", "es", "de"],
+                brands=["*"],
+                editions=["*"],
+                papers=["a4", "a5"],
             ),
         )
     )
@@ -249,7 +260,7 @@ def test_a_killed_worker_fails_its_leaflet_not_the_batch(
     from ._faults import fragile_work
 
     monkeypatch.setattr(build, "_work", fragile_work)
-    jobs = expand(project, Selection(locales=["en", "es", "de", "tr"]))
+    jobs = expand(project, Selection(topics=["neuromyotonia"], locales=["en", "es", "de", "tr"]))
     report = run(project, jobs, BatchOptions(out=tmp_path / "out", jobs=2))
     failed = [o for o in report.outcomes if o.status == "failed"]
     assert failed and all("worker process died" in (o.reason or "") for o in failed)
@@ -261,7 +272,18 @@ def test_a_no_op_rebuild_is_answered_from_the_stamp_until_something_changes(
     scratch: Project, tmp_path: Path, capsys
 ):
     out = tmp_path / "out"
-    args = ["--root", str(scratch.root), "build", "--locale", "en,de", "--out", str(out), "-j", "1"]
+    args = [
+        "--root",
+        str(scratch.root),
+        "build",
+        "neuromyotonia",
+        "--locale",
+        "en,de",
+        "--out",
+        str(out),
+        "-j",
+        "1",
+    ]
     assert main(args) == 0
     assert "2 built" in capsys.readouterr().out
     assert main(args) == 0
@@ -287,7 +309,7 @@ def test_allow_incomplete_is_an_input_of_the_skip(scratch: Project, tmp_path: Pa
     po = polib.pofile(str(catalog), wrapwidth=0)
     next(e for e in po if e.msgctxt == "neuromyotonia/title").msgstr = ""
     po.save()
-    jobs = expand(scratch, Selection(locales=["de"]))
+    jobs = expand(scratch, Selection(topics=["neuromyotonia"], locales=["de"]))
     out = tmp_path / "out"
     assert run(scratch, jobs, BatchOptions(out=out)).count("skipped") == 1
     drafts = run(scratch, jobs, BatchOptions(out=out, allow_incomplete=True))
@@ -304,7 +326,9 @@ def test_a_killed_worker_fails_only_the_leaflet_it_was_building(
     from ._faults import fragile_work
 
     monkeypatch.setattr(build, "_work", fragile_work)  # a worker dies on each German leaflet
-    jobs = expand(project, Selection(locales=["en", "es", "de", "tr"], brands=["*"]))
+    jobs = expand(
+        project, Selection(topics=["neuromyotonia"], locales=["en", "es", "de", "tr"], brands=["*"])
+    )
     report = run(project, jobs, BatchOptions(out=tmp_path / "out", jobs=2))
     failed = sorted((o.job.locale, o.job.brand) for o in report.outcomes if o.status == "failed")
     assert failed == [("de", "default"), ("de", "example-clinic")]
@@ -314,7 +338,7 @@ def test_a_killed_worker_fails_only_the_leaflet_it_was_building(
 
 def _rebuild_with_a_new_brand_name(scratch: Project, out: Path) -> list:
     """Four leaflets built into ``out``; then the brand changes, so all four are rebuilt."""
-    jobs = expand(scratch, Selection(locales=["en", "es", "de", "tr"]))
+    jobs = expand(scratch, Selection(topics=["neuromyotonia"], locales=["en", "es", "de", "tr"]))
     assert run(scratch, jobs, BatchOptions(out=out)).count("built") == 4
     brand = scratch.brands_dir / "default" / "brand.yaml"
     brand.write_text(brand.read_text().replace("footer_text:", "footer_text: New", 1))
@@ -361,7 +385,16 @@ def test_a_manifest_that_cannot_be_saved_is_a_placed_failure_never_a_traceback(
     out = tmp_path / "out"
     _rebuild_with_a_new_brand_name(scratch, out)
     FullDisk(out, writes=1, room=None).install(monkeypatch)
-    args = ["--root", str(scratch.root), "build", "--locale", "en,es,de,tr", "--out", str(out)]
+    args = [
+        "--root",
+        str(scratch.root),
+        "build",
+        "neuromyotonia",
+        "--locale",
+        "en,es,de,tr",
+        "--out",
+        str(out),
+    ]
     assert main([*args, "-j", "1"]) == 1
     err = capsys.readouterr().err
     assert f"error: {out / 'manifest.json'}: cannot save the manifest: No space left on " in err
@@ -379,7 +412,16 @@ def test_a_folder_turned_read_only_keeps_its_manifest_and_says_so(
     _rebuild_with_a_new_brand_name(scratch, out)
     before = (out / "manifest.json").read_bytes()
     ReadOnly(out).install(monkeypatch)
-    args = ["--root", str(scratch.root), "build", "--locale", "en,es,de,tr", "--out", str(out)]
+    args = [
+        "--root",
+        str(scratch.root),
+        "build",
+        "neuromyotonia",
+        "--locale",
+        "en,es,de,tr",
+        "--out",
+        str(out),
+    ]
     assert main([*args, "-j", "1"]) == 1
     captured = capsys.readouterr()
     assert "Read-only file system; the previous one is kept (no leaflet changed)" in captured.err
@@ -393,7 +435,9 @@ def test_an_out_that_is_a_dangling_link_is_named_not_a_traceback(
 ):
     out = tmp_path / "out"
     out.symlink_to(tmp_path / "elsewhere")
-    code = main(["--root", str(scratch.root), "build", "--locale", "en", "--out", str(out)])
+    code = main(
+        ["--root", str(scratch.root), "build", "neuromyotonia", "--locale", "en", "--out", str(out)]
+    )
     assert code == 1
     err = capsys.readouterr().err
     assert f"{out}: --out: a symbolic link to {tmp_path / 'elsewhere'}, which does not" in err
@@ -408,7 +452,10 @@ def test_a_topic_id_too_long_for_a_file_name_fails_that_leaflet_only(
         source.replace("id: neuromyotonia", f"id: {long}", 1)
     )
     out = tmp_path / "out"
-    jobs = expand(Project(scratch.root), Selection(locales=["en"], editions=["*"]))
+    jobs = expand(
+        Project(scratch.root),
+        Selection(topics=[long, "neuromyotonia"], locales=["en"], editions=["*"]),
+    )
     report = run(Project(scratch.root), jobs, BatchOptions(out=out))
     status = {(o.job.topic, o.job.edition): o for o in report.outcomes}
     assert status[(long, "standard")].status == "built"  # 247 characters: a name that fits
@@ -426,5 +473,7 @@ def test_a_build_into_a_users_folder_leaves_their_tmp_files(scratch: Project, tm
     users = [out / ".session.tmp", out / "notes" / ".draft.tmp"]
     for f in users:
         f.write_text("mine")
-    code = main(["--root", str(scratch.root), "build", "--locale", "en", "--out", str(out)])
+    code = main(
+        ["--root", str(scratch.root), "build", "neuromyotonia", "--locale", "en", "--out", str(out)]
+    )
     assert code == 0 and all(f.read_text() == "mine" for f in users)

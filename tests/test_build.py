@@ -78,7 +78,8 @@ def test_an_incomplete_translation_is_skipped_with_its_reason(
     scratch: Project, tmp_path: Path, capsys
 ):
     _blank(scratch, "es", context="neuromyotonia/symptoms/heading", msgid_start="What")
-    code = main(["--root", str(scratch.root), "build", "--locale", "es,de", "--out", str(tmp_path)])
+    args = ["build", "neuromyotonia", "--locale", "es,de", "--out", str(tmp_path)]
+    code = main(["--root", str(scratch.root), *args])
     assert code == 0  # skipping is not failing
     out = capsys.readouterr().out
     assert "1 built, 1 skipped, 0 failed" in out
@@ -110,6 +111,7 @@ def test_allow_incomplete_builds_a_draft_marked_on_every_page(scratch: Project, 
             "--root",
             str(scratch.root),
             "build",
+            "neuromyotonia",
             "--locale",
             "es",
             "--allow-incomplete",

@@ -71,7 +71,7 @@ def test_placeholders_in_content_take_the_brand_emergency_number(project: Projec
     for brand, number in (("default", "999"), ("example-clinic", "911")):
         doc = compose_for(project, brand)
         titles = [b.title[0].text for b in doc.blocks if isinstance(b, DocBox) and b.title]
-        assert f"Call {number} now if you have:" in titles
+        assert f"Call {number} now if you or the person you care for has:" in titles
 
 
 def test_a_brand_overrides_a_template_by_shipping_one_with_the_same_name(scratch: Project):
@@ -300,21 +300,21 @@ def test_a_brand_option_is_schema_data_and_a_template_shows_it(scratch: Project)
 
     schema_path = scratch.templates_dir / "brand.schema.json"
     schema = json.loads(schema_path.read_text())
-    schema["properties"]["out_of_hours"] = {
+    schema["properties"]["parking"] = {
         "$ref": "#/$defs/text",
-        "description": "Where to call when the clinic is closed.",
+        "description": "Where patients can park.",
     }
     schema_path.write_text(json.dumps(schema))
     brand = scratch.brands_dir / "default" / "brand.yaml"
     brand.write_text(
         brand.read_text()
-        + "out_of_hours: {en: 'Evenings [and] weekends: call 111', de: 'Abends: 116117'}\n"
+        + "parking: {en: 'Evenings [and] weekends: car park B', de: 'Abends: Parkhaus B'}\n"
     )
     contact = scratch.templates_dir / "standard" / "contact.xml.j2"
     contact.write_text(
         contact.read_text().replace(
             "</box>",
-            "{% if brand.out_of_hours %}<p>{{ brand.out_of_hours }}</p>{% endif %}</box>",
+            "{% if brand.parking %}<p>{{ brand.parking }}</p>{% endif %}</box>",
         )
     )
     texts = {
@@ -324,7 +324,7 @@ def test_a_brand_option_is_schema_data_and_a_template_shows_it(scratch: Project)
         for b in box.blocks
         if isinstance(b, DocPara) and b.text
     }
-    assert "Evenings [and] weekends: call 111" in texts  # as written: never a link
+    assert "Evenings [and] weekends: car park B" in texts  # as written: never a link
     other = compose_for(Project(scratch.root), brand="example-clinic")  # does not set it
     assert not any(
         "Evenings" in b.text[0].text

@@ -61,7 +61,7 @@ def assert_whole(out: Path, count: int) -> None:
 
 def test_four_shards_at_once_then_merge(copy: Project, tmp_path: Path):
     out = tmp_path / "out"
-    selection = ["--locale", "en,es,de,tr", "--brand", "*", "--paper", "a4,a5"]
+    selection = ["neuromyotonia", "--locale", "en,es,de,tr", "--brand", "*", "--paper", "a4,a5"]
     for extra in ([], ["--force"]):  # a first build, then every leaflet replaced
         shards = [
             generate(
@@ -82,10 +82,34 @@ def test_single_leaflet_builds_at_once_keep_every_entry(copy: Project, tmp_path:
     out = tmp_path / "out"
     leaflets = [(loc, brand) for loc in ("en", "es", "de", "tr", "ar") for brand in ("*",)]
     runs = [
-        generate(copy, "build", "--locale", loc, "--brand", b, "-j", "1", "--out", str(out))
+        generate(
+            copy,
+            "build",
+            "neuromyotonia",
+            "--locale",
+            loc,
+            "--brand",
+            b,
+            "-j",
+            "1",
+            "--out",
+            str(out),
+        )
         for loc, b in leaflets
     ] + [
-        generate(copy, "build", "--locale", loc, "--paper", "a5", "-j", "1", "--out", str(out))
+        generate(
+            copy,
+            "build",
+            "neuromyotonia",
+            "--locale",
+            loc,
+            "--paper",
+            "a5",
+            "-j",
+            "1",
+            "--out",
+            str(out),
+        )
         for loc in ("en", "es", "de")
     ]
     for code, stdout, stderr in finish(runs):
@@ -147,8 +171,9 @@ def test_a_real_full_disk(copy: Project, tmp_path: Path):
     disk, after = tmp_path / "disk", tmp_path / "after"
     disk.mkdir()
     build = (
-        f"'{sys.executable}' '{ROOT / 'generate.py'}' --root '{copy.root}' build --locale "
-        f"en,es,de,tr,ar,he -j 1 --out '{disk}'; echo \"exit $?\"; cp -a '{disk}' '{after}'"
+        f"'{sys.executable}' '{ROOT / 'generate.py'}' --root '{copy.root}' build neuromyotonia "
+        f"--locale en,es,de,tr,ar,he -j 1 --out '{disk}'; echo \"exit $?\"; "
+        f"cp -a '{disk}' '{after}'"
     )
     result = _in_a_mount(disk, "size=160k", build)
     assert "exit 1" in result.stdout and "Traceback" not in result.stderr, result.stderr

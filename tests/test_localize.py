@@ -73,7 +73,8 @@ def test_a_regional_tag_uses_its_language_catalog(scratch: Project):
     assert catalog.pgettext(*TITLE) == find(es, *TITLE).msgstr
     assert catalog.missing == []
     assert expand(scratch, Selection(locales=["pt-BR"])) == [
-        Job("neuromyotonia", "pt-BR", "default", "standard", "a4")
+        Job(topic, "pt-BR", "default", "standard", "a4")
+        for topic in ("emg-and-nerve-conduction", "neuromyotonia")
     ]
     rendered, outcome = build_one(
         scratch, Job("neuromyotonia", "pt-BR", "default", "standard", "a4")

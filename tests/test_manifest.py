@@ -30,8 +30,13 @@ def valid(path: Path) -> dict:
     return data
 
 
-def entries(out: Path, name: str = "manifest.json") -> dict[tuple[str, str], dict]:
-    return {(e["brand"], e["locale"]): e for e in valid(out / name)["leaflets"]}
+def entries(
+    out: Path, name: str = "manifest.json", topic: str = "neuromyotonia"
+) -> dict[tuple[str, str], dict]:
+    """The manifest's entries for ``topic`` (by brand and locale)."""
+    return {
+        (e["brand"], e["locale"]): e for e in valid(out / name)["leaflets"] if e["topic"] == topic
+    }
 
 
 def generate(root: Path, *args: str) -> int:
@@ -60,24 +65,26 @@ def test_drafts_and_skips_follow_the_options_in_the_batch_and_the_no_op_path(
     out = tmp_path / "out"
     args = ["build", "--locale", "de,en", "--out", str(out), "-j", "1"]
     draft = out / "default" / "de" / "neuromyotonia.a4.pdf"
-    assert generate(scratch.root, *args) == 0
-    assert "1 built, 1 skipped" in capsys.readouterr().out and not draft.exists()
+    assert generate(scratch.root, *args) == 0  # both topics: only neuromyotonia's de skips
+    assert "3 built, 1 skipped" in capsys.readouterr().out and not draft.exists()
     en = (out / "default" / "en" / "neuromyotonia.a4.pdf").stat().st_mtime_ns
     # after a skip, --allow-incomplete builds the draft; the complete leaflet is up to date
     assert generate(scratch.root, *args, "--allow-incomplete") == 0
-    assert "1 built, 0 skipped, 0 failed, 1 up to date." in capsys.readouterr().out
+    assert "1 built, 0 skipped, 0 failed, 3 up to date." in capsys.readouterr().out
     made = entries(out)
     assert made[("default", "de")]["draft"] and not made[("default", "en")]["draft"]
     assert draft.is_file() and (out / made[("default", "en")]["path"]).stat().st_mtime_ns == en
     assert generate(scratch.root, *args, "--allow-incomplete") == 0  # answered by the stamp
-    assert "1 up to date (no input changed" in capsys.readouterr().out.replace("2 up", "1 up")
+    assert "4 up to date (no input changed" in capsys.readouterr().out
     # after a draft, a plain build is not up to date: it skips, and the draft goes
     assert generate(scratch.root, *args) == 0
-    assert "0 built, 1 skipped, 0 failed, 1 up to date." in capsys.readouterr().out
-    assert not draft.exists() and not draft.parent.exists()
+    assert "0 built, 1 skipped, 0 failed, 3 up to date." in capsys.readouterr().out
+    # the draft goes; its folder keeps only the other topic's complete de leaflet
+    assert not draft.exists()
+    assert [p.name for p in draft.parent.iterdir()] == ["emg-and-nerve-conduction.a4.pdf"]
     assert entries(out)[("default", "de")]["status"] == "skipped"
     assert generate(scratch.root, *args) == 0
-    assert "1 skipped, 0 failed, 1 up to date (no input changed" in capsys.readouterr().out
+    assert "1 skipped, 0 failed, 3 up to date (no input changed" in capsys.readouterr().out
     # the stamp of a run with a skip does not answer a run that allows drafts
     assert generate(scratch.root, *args, "--allow-incomplete") == 0
     assert "1 built" in capsys.readouterr().out and draft.is_file()
@@ -91,8 +98,8 @@ def test_an_overdue_leaflet_is_up_to_date_only_while_overdue_ones_are_allowed(
     args = ["build", "--locale", "en", "--out", str(out), "-j", "1"]
     assert generate(scratch.root, *args, "--allow-overdue") == 0
     assert entries(out)[("default", "en")]["overdue"]
-    assert generate(scratch.root, *args, "--allow-overdue") == 0
-    assert "1 up to date (no input changed" in capsys.readouterr().out
+    assert generate(scratch.root, *args, "--allow-overdue") == 0  # its two topics
+    assert "2 up to date (no input changed" in capsys.readouterr().out
     assert generate(scratch.root, *args) == 1  # refused now: not answered from the manifest
     assert entries(out)[("default", "en")]["status"] == "failed"
 
@@ -129,7 +136,7 @@ def test_entries_no_input_produces_are_marked_stale_or_dropped_and_clean_removes
     assert generate(scratch.root, "clean", "--out", str(out)) == 0
     said = capsys.readouterr().out
     assert f"removed {clinic} (its brand 'example-clinic' no longer exists)" in said
-    assert "1 leaflet(s) that no input produces any more removed" in said
+    assert "2 leaflet(s) that no input produces any more removed" in said  # its 2 topics
     assert not clinic.exists() and all(p.read_bytes() == b"a user's file" for p in users)
     assert set(entries(out)) == {("default", "en")}
     assert (out / "default" / "en" / "neuromyotonia.a4.pdf").is_file()
@@ -217,14 +224,14 @@ def test_every_manifest_the_tool_writes_answers_to_the_schema(scratch: Project, 
         shard = valid(out / f"manifest.shard-{i}-of-2.json")
         assert shard["shard"] == {"index": i, "count": 2} and shard["format_version"] == 2
     assert generate(scratch.root, "manifest", "merge", str(out)) == 0
-    assert len(valid(out / "manifest.json")["leaflets"]) == 2
+    assert len(valid(out / "manifest.json")["leaflets"]) == 4  # 2 brands x 2 topics
     assert generate(scratch.root, "build", *common) == 0  # a single run, stamped
     assert "stamp" in valid(out / "manifest.json")
     shutil.rmtree(scratch.brands_dir / "example-clinic")
     assert generate(scratch.root, "build", "--locale", "en", "--out", str(out), "-j", "1") == 0
     assert "stale" in {e["status"] for e in valid(out / "manifest.json")["leaflets"]}
     assert generate(scratch.root, "clean", "--out", str(out)) == 0
-    assert len(valid(out / "manifest.json")["leaflets"]) == 1
+    assert len(valid(out / "manifest.json")["leaflets"]) == 2  # the default brand's 2 topics
 
 
 def test_an_older_manifest_is_read_and_a_newer_one_refused(

@@ -38,7 +38,7 @@ def squash(text: str) -> str:
 @pytest.mark.parametrize("case", CASES)
 def test_page_count_is_sane(leaflets, case):
     r = leaflets[case]
-    assert 3 <= r.pages <= 9
+    assert 3 <= r.pages <= 12  # content 1.1: medicine safety, my-medicines table, diary, notes page
     assert len(reader(r).pages) == r.pages
 
 
@@ -110,7 +110,7 @@ def test_page_x_of_y_on_every_page(leaflets, case):
     total = len(texts)
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {total}" in text
-        assert "NEU-001 · Version 1.0" in text
+        assert "NEU-001 · Version 1.1" in text
         due = "25 November 2029" if case[0] == "default" else "November 25, 2029"
         assert f"Review due {due}".replace(" ", "") in text.replace(" ", "").replace("\xa0", "")
         running_header = f"{brand} · Neuromyotonia (Isaacs syndrome)"
@@ -146,25 +146,28 @@ def test_two_builds_are_byte_identical(project: Project, leaflets):
     assert hashlib.sha256(again.pdf).hexdigest() == first
 
 
-def _band_pixels(r: Rendered) -> tuple[int, int, int, float]:
-    """The most common non-white colour in the top third of page 1, and its share."""
+def _band_shares(r: Rendered) -> dict[tuple[int, int, int], float]:
+    """Every non-white colour in the top third of page 1, with its share of that area."""
     page = pdfium.PdfDocument(r.pdf)[0]
     image = page.render(scale=50 / 72).to_pil().convert("RGB")
     w, h = image.size
     top = image.crop((0, 0, w, h // 3))
     counts = top.getcolors(maxcolors=1 << 20)
-    counts = [(n, c) for n, c in counts if c != (255, 255, 255)]
-    n, color = max(counts)
-    return (*color, n / (top.size[0] * top.size[1]))
+    area = top.size[0] * top.size[1]
+    return {c: n / area for n, c in counts if c != (255, 255, 255)}
 
 
 @pytest.mark.parametrize(
     ("brand", "rgb"), [("default", (0x1D, 0x5C, 0x8A)), ("example-clinic", (0x00, 0x66, 0x5E))]
 )
 def test_brand_colour_band_on_page_one(leaflets, brand, rgb):
-    r, g, b, share = _band_pixels(leaflets[(brand, "a4")])
-    assert max(abs(r - rgb[0]), abs(g - rgb[1]), abs(b - rgb[2])) <= 8
-    assert share > 0.05  # a band, not a thin rule
+    # a band, not a thin rule: the brand colour covers more than 5% of the top third (a box
+    # drawn there, such as the sample-text note, may cover more)
+    shares = _band_shares(leaflets[(brand, "a4")])
+    near = sum(
+        share for c, share in shares.items() if max(abs(c[i] - rgb[i]) for i in range(3)) <= 8
+    )
+    assert near > 0.05
 
 
 def test_margins_leave_twelve_mm(leaflets):
@@ -214,7 +217,9 @@ def test_no_heading_or_introduction_ends_a_page_in_any_edition(project: Project,
         frame_bottom = theme.margins[2] + theme.footer + theme.gap
         with pdfplumber.open(io.BytesIO(rendered.pdf)) as pdf:
             for number, page in enumerate(pdf.pages[:-1], 1):
-                body = [c for c in page.chars if c["bottom"] < page.height - frame_bottom]
+                # the text frame's lines (by their tops: an Arabic glyph's descent may reach a
+                # little below the frame, 0.4 pt on ar A4 page 4), not the footer under it
+                body = [c for c in page.chars if c["top"] < page.height - frame_bottom]
                 last = max(body, key=lambda c: (round(c["top"]), c["x0"]))
                 row = [c for c in body if round(c["top"]) == round(last["top"])]
                 ends = (

@@ -153,7 +153,7 @@ def test_every_shipped_booklet_is_in_order_padded_and_marked_for_short_edge_dupl
     every_leaflet, project: Project
 ):
     booklets = {j: t for j, (t, _) in every_leaflet.items() if j.edition == "booklet"}
-    assert len(booklets) == len(project.locales()) * len(project.brands())
+    assert len(booklets) == len(project.topics()) * len(project.locales()) * len(project.brands())
     for job, rendered in booklets.items():
         pdf = rendered.pdf
         footers = _halves(pdf, top=30 * MM)  # the footer band, above the bottom margin

@@ -43,7 +43,7 @@ def first_bad_break(text: str, lines: list[str]) -> tuple[int, str] | None:
                     if 0 < tail < len(before):  # a run longer than a line must break,
                         return n - 1, before[tail:]
                     allowed = a in BREAKS_AFTER and not (a == "/" and b == "/")
-                    if split_run and not tail and not allowed:  # and after / . - @
+                    if split_run and not tail and not allowed:  # and after / . - @ ? = &
                         points = break_points(before)  # where possible (rl.addresses)
                         if points:
                             return n - 1, before[points[-1] :]

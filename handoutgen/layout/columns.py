@@ -76,7 +76,14 @@ def fill(
                 break
             queue[0:1] = f.items  # taller than any page: split between its flowables
             continue
-        parts = f.splitOn(canv, width, room) if canv is not None else f.split(width, room)
+        if canv is None:
+            parts = f.split(width, room)
+        else:  # a box or table asks whether it is at the top (rl.tables.at_frame_top)
+            canv.column_top = top and not placed
+            try:
+                parts = f.splitOn(canv, width, room)
+            finally:
+                del canv.column_top
         if len(parts) > 1 and _size(parts[0], canv, width, room)[1] <= room + FUZZ:
             placed.append(parts[0])
             queue[0:1] = parts[1:]

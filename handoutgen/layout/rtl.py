@@ -86,7 +86,8 @@ class RTLParagraph(Flowable):
 
     def _fit_words(self, words: list[Word], width: float) -> list[Word]:
         """Words wider than a line (long web addresses) cut into pieces that fit: after
-        / . - @ where possible (rl.addresses), else anywhere. Nothing runs outside the frame."""
+        / . - @ ? = & where possible (rl.addresses), else anywhere. Nothing runs outside the
+        frame."""
         size = self.style.fontSize
         out: list[Word] = []
         for word in words:

@@ -65,7 +65,7 @@ class LocaleRules:
 
     def breaking(self, style: TextStyle) -> dict[str, Any]:
         """ReportLab paragraph options for how ``style``'s lines break in this locale."""
-        # a web or e-mail address breaks only after / . - @ (rl.addresses), when it is longer
+        # a web or e-mail address breaks only after / . - @ ? = & (rl.addresses), when it is longer
         # than a line or the line it would end is under 70% full; else it moves down whole
         options: dict[str, Any] = {"uriWasteReduce": 0.3}
         if self.hyphenation and style.hyphenate:

@@ -153,6 +153,19 @@ def _check(src: Sourced, data: dict[str, Any]) -> list[Problem]:
             ("structure", "abbreviations", "allow"),
             "must be a list of tokens",
         )
+        named = (structure.get("abbreviations") or {}).get("named") or {}
+        need(
+            isinstance(named, dict)
+            and all(
+                isinstance(v, dict)
+                and set(v) <= {"before", "after"}
+                and all(isinstance(w, list) for w in v.values())
+                and all(isinstance(x, str) for w in v.values() for x in w)
+                for v in named.values()
+            ),
+            ("structure", "abbreviations", "named"),
+            "must map languages to {before: [words], after: [words]}",
+        )
         for key in ("marks", "openers"):
             marks = (structure.get("question_headings") or {}).get(key)
             need(

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 # a sentence ends at . ! ? (and their Arabic, Chinese and full-width forms) before a space,
 # a closing quote or bracket, or the end; Chinese needs no space after its full stop
 _END = re.compile(r"(?<=[.!?؟。！？])[\"'”’»)\]]*\s+|(?<=[。！？])")
-_ORDINAL = re.compile(r"(?<![\w.])\d{1,2}\.$")  # a German ordinal or date: "25." ends no sentence
+# a German ordinal or date, "25.", ends no sentence; a number after ':' does ("HLA-B*15:02.")
+_ORDINAL = re.compile(r"(?<![\w.:])\d{1,2}\.$")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+")
 _BREAKS = re.compile(r"[\u2010-\u2015/·•]")  # dashes and slashes part words, as spaces do
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -20,6 +20,7 @@ from .printed import BACK, TOP, Unit
 
 # an all-capital token of 2+ letters (digits allowed: CASPR2, LGI1), not inside a longer word
 _ABBREVIATION = re.compile(r"(?<![\w&])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*|[A-Z]{2,})(?![\w&])")
+_COMPOUND = re.compile(r"(?:[-\u2010]\w+)*")  # the rest of a hyphenated word: "INR-Werte"
 _OPENS = "(（"
 _CLOSES = ")）"
 _DOI = re.compile(r"\b10\.\d{4,9}/\S+|doi\.org/", re.IGNORECASE)
@@ -170,7 +171,7 @@ def check(
                     )
                 )
 
-    out.findings += _abbreviations(units, brand, handout.code, policy)
+    out.findings += _abbreviations(units, brand, handout.code, policy, language)
     out.findings += _sources(handout, topic_lines, topic_file, policy)
     if policy.structure("review", "not_overdue") and handout.next_review < today:
         line = topic_lines.get(("next_review",), 1)
@@ -191,10 +192,13 @@ def _numbers(text: str) -> list[str]:
 
 
 def _abbreviations(
-    units: Sequence[Unit], brand: Brand, handout_code: str, policy: Policy
+    units: Sequence[Unit], brand: Brand, handout_code: str, policy: Policy, language: str
 ) -> list[Finding]:
-    """Each all-capital token whose first use is not explained in brackets beside it."""
+    """Each all-capital token whose first use is not explained in brackets beside it (or
+    beside the hyphenated word it begins, "INR-Werte (...)"), nor named as a kind of thing
+    by one of the policy's naming words ("an antibody called LGI1", "LGI1 adlı bir antikor")."""
     allow = set(policy.structure("abbreviations", "allow"))
+    named = policy.per_language(language, "abbreviations", "named") or {}
     brand_values = sorted((v for v in [*brand.origins(), handout_code] if v), key=len, reverse=True)
     seen: set[str] = set()
     out = []
@@ -209,11 +213,20 @@ def _abbreviations(
             if token in seen or token in allow:
                 continue
             seen.add(token)
-            after = text[m.end() :].lstrip()
+            rest = text[m.end() :]
+            after = rest.lstrip()
             before = text[: m.start()].rstrip()
-            opens = bool(after) and after[0] in _OPENS
+            compound = rest[len(_COMPOUND.match(rest).group(0)) :].lstrip()  # type: ignore[union-attr]
+            opens = any(bool(a) and a[0] in _OPENS for a in (after, compound))
             inside = bool(before) and before[-1] in _OPENS and bool(after) and after[0] in _CLOSES
-            explained = opens or inside
+            words_before = before.rstrip("*").split()
+            word_before = words_before[-1].strip("*") if words_before else ""
+            following = rest.split()[(0 if rest[:1].isspace() else 1) :]  # past its own word
+            word_after = following[0].strip("*.,;:") if following else ""
+            by_name = word_before in (named.get("before") or ()) or word_after in (
+                named.get("after") or ()
+            )
+            explained = opens or inside or by_name
             if not explained:
                 out.append(
                     Finding(

@@ -1,6 +1,7 @@
-"""Web and e-mail addresses -> the places a line may break inside them (after / . - @, never
-inside '//', no hyphen added), and ReportLab's URI splitter replaced by one that offers
-exactly those places, so its line breaker never cuts an address mid-word ("htt" / "ps://")."""
+"""Web and e-mail addresses -> the places a line may break inside them (after / . - @ and the
+query's ? = &, never inside '//', no hyphen added), and ReportLab's URI splitter replaced by one
+that offers exactly those places, so its line breaker never cuts an address mid-word ("htt" /
+"ps://") and never leaves a piece of one running past the margin."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from typing import Any
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import paragraph as rl
 
-BREAKS_AFTER = "/.-@"  # an address breaks after one of these, or not at all
+BREAKS_AFTER = "/.-@?=&"  # an address breaks after one of these, or not at all
 _ADDRESS = re.compile(
     r"^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|mailto:\S+|[^\s@/]+@[^\s@/]+\.[^\s@/]+"
-    # the rest of an address cut at a line's end ("neurologic-disorders/isaacs-syndrome"):
-    # ReportLab offers it again when it does not fit the next line either (a narrow column)
-    r"|[^\s/]+/\S*)$",
+    # the rest of an address cut at a line's end: ReportLab offers it again when it does not
+    # fit the next line either (a narrow column, large print). A path ("neurologic-disorders/
+    # isaacs-syndrome"), a query ("drugInfo.cfm?setid=8d40...", "setid=8d40..."), or a chain
+    # of four or more words joined by - or . ("prevention-programme-actions-required-...", an
+    # identifier "8d409411-aa9f-4f3a-a52c-fbcb0c3ec053"), which prose does not print
+    r"|[^\s/]+/\S*|\S*\w[?=&]\w\S*|[a-z0-9]+(?:[-.][a-z0-9]+){3,}[-./]?)$",
     re.I,
 )
 
@@ -150,6 +154,34 @@ def _split_frag_word(w: Any, maxWidth: float, maxWidths: list[float], lineno: in
     return out
 
 
+def _rejoin_split_frag_words(pieces: list[Any]) -> list[Any]:
+    """ReportLab's ``_rejoinSplitFragWords`` (a word's pieces from the lines of a paragraph
+    split between pages, joined again to be broken anew) without its loss of hyphens: it drops
+    a '-' ending any piece it joins to one of the same style, so an address cut after '-'
+    ('drug-' / 'safety-update/') came back as 'drugsafety-update/'. Only a hyphen the breaker
+    added (a hyphenation's head) or a soft hyphen's is taken away."""
+    out: list[Any] = [0]
+    width = 0.0
+    style = None
+    for piece in pieces:
+        width += piece[0]
+        added = isinstance(piece, rl._SplitFragHY)
+        for part in piece[1:]:
+            part_style, text = part
+            if added and part is piece[-1]:
+                width -= stringWidth(text[-1], part_style.fontName, part_style.fontSize) + 1e-8
+                text = rl._shyUnsplit(text)  # strip the '-'
+            if part_style is style:
+                before = out[-1][1]
+                soft = isinstance(before, rl._SHYIndexedStr) or hasattr(text, "_shyIndices")
+                out[-1] = (part_style, rl._shyUnsplit(before, text) if soft else before + text)
+            else:
+                out.append((part_style, text))
+                style = part_style
+    out[0] = width
+    return rl._reconstructSplitFrags(pieces[-1])(out)  # type: ignore[no-any-return]
+
+
 _plain_split_word = rl._splitWord
 _plain_split_frag_word = rl._splitFragWord
 
@@ -158,10 +190,12 @@ def install() -> None:
     """Point ReportLab's line breaker (its own loop, and so both the fast and the plain path)
     at the functions above: an address is offered its break points when it does not fit a
     line's end (``_split_pairs``; a style asks for that with ``uriWasteReduce``), and is cut
-    only there when it is longer than a line."""
+    only there when it is longer than a line; and its pieces keep their hyphens when a page
+    split joins them again."""
     rl._uri_split_pairs = _split_pairs
     rl._splitWord = _split_word
     rl._splitFragWord = _split_frag_word
+    rl._rejoinSplitFragWords = _rejoin_split_frag_words
 
 
 install()

@@ -46,24 +46,44 @@ class DataTable(RLTable):
 class BoxTable(RLTable):
     """A box (one cell of flowables on a background) that never leaves a piece of itself at
     a page foot with nothing in it but its background and its title: such a split moves the
-    box on whole, unless nothing is above it on this page."""
+    box on whole, unless nothing is above it on this page. Nor one at the next page's head
+    with nothing in it but its padding (all its text fitted, its bottom padding did not): the
+    split is made higher up, so that its last lines go on with the padding."""
 
     lead = 0  # flowables at the top of the cell that say nothing on their own (its title)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts = super().split(availWidth, availHeight)
-        if len(parts) == 2 and not at_frame_top(getattr(self, "canv", None)):
-            cell = parts[0]._cellvalues[0][0]
-            items = list(cell) if isinstance(cell, list | tuple) else [cell]
-            if not [f for f in items[self.lead :] if not isinstance(f, Spacer)]:
-                return []
+        if len(parts) == 2 and not _says(parts[1], 0):
+            less = parts[1].wrap(availWidth, availHeight)[1]
+            while less < availHeight:
+                higher = super().split(availWidth, availHeight - less)
+                if len(higher) == 2 and _says(higher[1], 0):
+                    parts = higher
+                    break
+                less *= 2
+        top = at_frame_top(getattr(self, "canv", None))
+        if len(parts) == 2 and not top and not _says(parts[0], self.lead):
+            return []
         return parts
+
+
+def _says(piece: RLTable, lead: int) -> bool:
+    """Whether the one cell of a box's ``piece`` holds a flowable other than a spacer after
+    its first ``lead`` ones (its title)."""
+    cell = piece._cellvalues[0][0]
+    items = list(cell) if isinstance(cell, list | tuple) else [cell]
+    return any(not isinstance(f, Spacer) for f in items[lead:])
 
 
 def at_frame_top(canv: Any) -> bool:
     """Whether nothing is drawn yet in the frame Platypus is filling on ``canv`` (True when
     it cannot tell: no canvas, no document), for a flowable deciding whether moving on to
-    the next page would help."""
+    the next page would help. Inside a column (layout.columns) the column says: what is
+    already placed above in it counts, though the frame holds nothing yet."""
+    column = getattr(canv, "column_top", None)
+    if column is not None:
+        return bool(column)
     doc = getattr(canv, "_doctemplate", None)
     return bool(getattr(getattr(doc, "frame", None), "_atTop", True))
 

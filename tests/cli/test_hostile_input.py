@@ -72,7 +72,8 @@ def test_an_isolate_in_a_brands_template_is_refused_at_its_line(
     code, err = _fails_cleanly(capsys, [*root, "check"])
     assert code == 1 and place in err
     out = tmp_path / "out"
-    argv = [*root, "build", "--locale", "ar", "--brand", "example-clinic", "--out", str(out)]
+    argv = [*root, "build", "neuromyotonia", "--locale", "ar", "--brand", "example-clinic"]
+    argv += ["--out", str(out)]
     assert main(argv) == 1
     [entry] = json.loads((out / "manifest.json").read_text())["leaflets"]
     assert entry["status"] == "failed" and entry["reason"].startswith(place)

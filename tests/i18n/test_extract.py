@@ -23,8 +23,8 @@ YAML = "handouts/neuromyotonia.yaml"
 PYBABEL = ROOT / ".venv" / "bin" / "pybabel"
 WHEN_TO_GET_HELP_NOTE = (
     "The when-to-get-help wording is waiting for clinical sign-off. Keep its meaning exactly. "
-    'Do not soften it, and do not add or leave out any symptom. Keep "call now" and '
-    '"same day" advice separate.'
+    'Do not soften it, and do not add or leave out any symptom. Keep "call now", '
+    '"same day" and "within a few days" advice separate.'
 )
 EMERGENCY_NOTE = (
     "{emergency_number} is the local emergency phone number, e.g. 999 or 112. "
@@ -132,14 +132,14 @@ def test_summary_starts_on_the_line_after_its_key(located):
 
 def test_translator_note_reaches_every_entry_of_its_section(pot):
     in_section = [e for e in pot if (e.msgctxt or "").startswith("neuromyotonia/when-to-get-help/")]
-    assert len(in_section) == 16
+    assert len(in_section) == 27
     for entry in in_section:
         assert entry.comment.split("\n")[0] == WHEN_TO_GET_HELP_NOTE, entry.msgctxt
     others = [e for e in pot if e not in in_section]
     assert all(WHEN_TO_GET_HELP_NOTE not in e.comment for e in others)
     text = str(pot)
     assert (
-        f"#. {WHEN_TO_GET_HELP_NOTE}\n#: {YAML}:244\n"
+        f"#. {WHEN_TO_GET_HELP_NOTE}\n#: {YAML}:394\n"
         'msgctxt "neuromyotonia/when-to-get-help/heading"\n'
     ) in text
 
@@ -148,7 +148,7 @@ def test_placeholder_entries_explain_the_placeholder(pot):
     entry = by_key(pot)[
         (
             "neuromyotonia/when-to-get-help/emergency/title",
-            "Call {emergency_number} now if you have:",
+            "Call {emergency_number} now if you or the person you care for has:",
         )
     ]
     assert entry.comment.split("\n") == [WHEN_TO_GET_HELP_NOTE, EMERGENCY_NOTE]
@@ -156,7 +156,7 @@ def test_placeholder_entries_explain_the_placeholder(pot):
     phone = by_key(pot)[
         (
             "neuromyotonia/when-to-get-help/contact-team/title",
-            "Contact your team on {clinic_phone} if:",
+            "Contact your team on {clinic_phone} within a few days if:",
         )
     ]
     assert phone.comment.split("\n")[1:] == [
@@ -276,16 +276,16 @@ def test_a_schema_problem_fails_extraction_naming_file_and_line(scratch: Project
     [problem] = info.value.problems
     assert Path(problem.path).as_posix().endswith(YAML)
     assert problem.line == line
-    assert problem.field == "sections[6].blocks[0].kind"
+    assert problem.field == "sections[8].blocks[1].kind"
     assert "'loud'" in problem.message
-    assert f"{YAML}:{line}: sections[6].blocks[0].kind: unknown value 'loud'" in str(info.value)
+    assert f"{YAML}:{line}: sections[8].blocks[1].kind: unknown value 'loud'" in str(info.value)
 
 
 def test_a_yaml_syntax_error_fails_extraction_naming_file_and_line(scratch: Project):
     root = _scratch_with_cfg(scratch)
     path = root / YAML
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    assert lines[19] == 'version: "1.0"\n'
+    assert lines[19] == 'version: "1.1"\n'
     lines.insert(20, "  - stray list item\n")  # line 21: a list where a key must be
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(InputError) as info:

@@ -40,7 +40,8 @@ def _edit(project: Project, locale: str, old: str, new: str) -> int:
     return number
 
 
-ES_CALL = 'msgstr "Llame ahora al {emergency_number} si tiene:"'
+WHO = "si usted o la persona a la que cuida tiene:"
+ES_CALL = f'msgstr "Llame ahora al {{emergency_number}} {WHO}"'
 ES_PHONE = 'msgstr "Teléfono: **%(phone)s**"'
 ES_THYMOMA_START = 'msgstr "En aproximadamente 1 de cada 5 personas'
 
@@ -51,36 +52,44 @@ def _thymoma(project: Project) -> str:
 
 
 CASES = {
-    "placeholder dropped": (ES_CALL, 'msgstr "Llame ahora si tiene:"', "placeholders differ"),
-    "hard-coded number": (ES_CALL, 'msgstr "Llame ahora al 112 si tiene:"', "placeholders"),
+    "placeholder dropped": (
+        ES_CALL,
+        f'msgstr "Llame ahora {WHO}"',
+        "placeholders differ",
+    ),
+    "hard-coded number": (
+        ES_CALL,
+        f'msgstr "Llame ahora al 112 {WHO}"',
+        "placeholders",
+    ),
     "zero width space": (
         ES_CALL,
-        f'msgstr "Llame ahora al {ZWSP}{{emergency_number}} si tiene:"',
+        f'msgstr "Llame ahora al {ZWSP}{{emergency_number}} {WHO}"',
         "U+200B",
     ),
     "word joiner": (
         ES_CALL,
-        f'msgstr "Llame ahora al {WJ}{{emergency_number}} si tiene:"',
+        f'msgstr "Llame ahora al {WJ}{{emergency_number}} {WHO}"',
         "U+2060",
     ),
     "byte order mark": (
         ES_CALL,
-        f'msgstr "Llame ahora al {BOM}{{emergency_number}} si tiene:"',
+        f'msgstr "Llame ahora al {BOM}{{emergency_number}} {WHO}"',
         "U+FEFF",
     ),
     "joiner beside a placeholder": (
         ES_CALL,
-        f'msgstr "Llame ahora al {ZWNJ}{{emergency_number}} si tiene:"',
+        f'msgstr "Llame ahora al {ZWNJ}{{emergency_number}} {WHO}"',
         "U+200C",
     ),
     "soft hyphen beside a placeholder": (
         ES_CALL,
-        f'msgstr "Llame ahora al {{emergency_number}}{SHY} si tiene:"',
+        f'msgstr "Llame ahora al {{emergency_number}}{SHY} {WHO}"',
         "U+00AD",
     ),
     "override": (
         ES_CALL,
-        f'msgstr "Llame ahora al {RLO}{{emergency_number}}{PDF_} si tiene:"',
+        f'msgstr "Llame ahora al {RLO}{{emergency_number}}{PDF_} {WHO}"',
         "U+202E",
     ),
     "format width": (

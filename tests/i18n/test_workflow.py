@@ -36,9 +36,15 @@ COMPLETE = ["ar", "de", "es", "tr"]  # the complete shipped catalogs; others may
 ES = "locales/es/LC_MESSAGES/handouts.po"
 YAML = "handouts/neuromyotonia.yaml"
 SLEEP_CTX = "neuromyotonia/symptoms/during-sleep"
-SLEEP_OLD = "These symptoms can carry on even while you are asleep."
-SLEEP_NEW = "These symptoms can go on even while you are asleep."
-SLEEP_NEWER = "These symptoms can continue even while you are asleep."
+SLEEP_OLD = (
+    "These symptoms can carry on even while you are asleep. They are often worse after exercise."
+)
+SLEEP_NEW = (
+    "These symptoms can go on even while you are asleep. They are often worse after exercise."
+)
+SLEEP_NEWER = (
+    "These symptoms can continue even while you are asleep. They are often worse after exercise."
+)
 AR_PLURALS = (
     "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
     "n%100>=11 ? 4 : 5);"
@@ -82,10 +88,15 @@ def entry(po: polib.POFile, ctx: str | None, msgid: str | None = None) -> polib.
 
 
 def edit_yaml(root: Path, old: str, new: str) -> None:
+    """Replace ``old`` once in the topic file; a folded paragraph may break it over lines."""
     path = root / YAML
     text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    if text.count(old) == 1:
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        return
+    pattern = re.compile(r"\s+".join(map(re.escape, old.split())))
+    assert len(pattern.findall(text)) == 1, old
+    path.write_text(pattern.sub(lambda _m: new, text), encoding="utf-8")
 
 
 def po_quote(text: str) -> str:
@@ -221,7 +232,7 @@ def test_changed_paragraph_becomes_fuzzy_with_the_original_source_in_previous_li
 
     edit_yaml(root, SLEEP_OLD, SLEEP_NEW)
     results = {r.locale: r for r in update_catalogs(root)}
-    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (196, 1, 0)
+    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (297, 1, 0)
     assert results["es"].obsolete == 0
     es = entry(load(es_path), SLEEP_CTX)
     assert es.msgid == SLEEP_NEW
@@ -326,13 +337,13 @@ def test_a_changed_list_item_matches_its_own_old_item(scratch: Project):
     es_path = po_path(root, "es")
     ctx = "neuromyotonia/symptoms/main-symptoms"
     before = {e.msgid: e.msgstr for e in load(es_path) if e.msgctxt == ctx}
-    assert len(before) == 6
+    assert len(before) == 8
     edit_yaml(root, "- Stiff muscles.", "- Stiff or rigid muscles.")
     edit_yaml(root, "- Heavy sweating.", "- Heavy sweating, even at night.")
     results = {r.locale: r for r in update_catalogs(root)}
-    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (195, 2, 0)
+    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (296, 2, 0)
     after = [e for e in load(es_path) if e.msgctxt == ctx]
-    assert len(after) == 6
+    assert len(after) == 8
     for e in after:
         if e.msgid == "Stiff or rigid muscles.":
             assert (e.fuzzy, e.previous_msgid, e.msgstr) == (
@@ -370,7 +381,7 @@ def test_new_paragraph_is_untranslated_and_removed_one_obsolete(scratch: Project
     edit_yaml(root, PREPARE, WAITING)
     results = {r.locale: r for r in update_catalogs(root)}
     r = results["es"]
-    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (196, 0, 1, 1)
+    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (297, 0, 1, 1)
     po = load(es_path)
     new = entry(po, "neuromyotonia/diagnosis/waiting")
     assert (new.msgid, new.msgstr, new.fuzzy) == ("Waiting for results can be hard.", "", False)
@@ -419,7 +430,7 @@ def test_changed_template_wording_is_fuzzy_and_unrelated_wording_is_new(scratch:
     text = text.replace(FEEDBACK, changed).replace("Contact us", "Get in touch")
     contact.write_text(text, encoding="utf-8")
     r = {r.locale: r for r in update_catalogs(root)}["es"]
-    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (195, 1, 1, 1)
+    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (296, 1, 1, 1)
     po = load(es_path)
     e = entry(po, None, changed)
     assert (e.fuzzy, e.msgstr, e.previous_msgctxt, e.previous_msgid) == (True, old, None, FEEDBACK)
@@ -438,7 +449,7 @@ def test_update_of_unchanged_catalogs_is_byte_identical(scratch: Project):
     before = [p.read_bytes() for p in files]
     results = update_catalogs(root)
     assert [(r.locale, r.kept, r.fuzzy, r.new, r.obsolete) for r in results] == [
-        (loc, 197, 0, 0, 0) for loc in locales
+        (loc, 298, 0, 0, 0) for loc in locales
     ]
     assert [p.read_bytes() for p in files] == before
     # and a plain polib load/save with the project's convention does not churn either
@@ -460,11 +471,14 @@ def test_long_lines_are_never_wrapped(project: Project):
 # --- stats ----------------------------------------------------------------------------------------
 
 
+PARTS = ("emg-and-nerve-conduction", "neuromyotonia", "templates")  # topics, then templates
+
+
 def _pot_parts(root: Path) -> dict[str, list[polib.POEntry]]:
-    parts: dict[str, list[polib.POEntry]] = {"neuromyotonia": [], "templates": []}
+    parts: dict[str, list[polib.POEntry]] = {part: [] for part in PARTS}
     for e in load(pot_path(root)):
         head = (e.msgctxt or "").split("/")[0]
-        parts["neuromyotonia" if head == "neuromyotonia" else "templates"].append(e)
+        parts[head if head in PARTS[:-1] else "templates"].append(e)
     return parts
 
 
@@ -474,12 +488,15 @@ def _words(entries: list[polib.POEntry]) -> int:
 
 def test_shipped_catalogs_are_complete(project: Project):
     parts = _pot_parts(project.root)
-    # templates: 92 entries, 59 of them the front-desk page's
-    assert {k: len(v) for k, v in parts.items()} == {"neuromyotonia": 105, "templates": 92}
+    assert {k: len(v) for k, v in parts.items()} == {
+        "emg-and-nerve-conduction": 53,
+        "neuromyotonia": 153,
+        "templates": 92,  # 59 of them the front-desk page's
+    }
     rows = [c.as_dict() for c in catalog_stats(project.root, project.topics())]
     locales = catalog_locales(project.root)
     assert [(r["locale"], r["part"]) for r in rows] == [
-        (loc.replace("_", "-"), part) for loc in locales for part in ("neuromyotonia", "templates")
+        (loc.replace("_", "-"), part) for loc in locales for part in PARTS
     ]
     for r in rows:  # every catalog, complete or not, has every entry of the POT
         assert r["entries"] == len(parts[r["part"]])
@@ -500,12 +517,12 @@ def test_shipped_catalogs_are_complete(project: Project):
             "percent": 100.0,
         }
         for loc in COMPLETE
-        for part in ("neuromyotonia", "templates")
+        for part in PARTS
     ]
     assert [r for r in rows if r["locale"] in COMPLETE] == expected
 
 
-BLANKED = [  # (msgctxt, msgid): 3 untranslated entries, 2 + 2 + 10 = 14 words
+BLANKED = [  # (msgctxt, msgid): 3 untranslated entries, 2 + 2 + 16 = 20 words
     ("neuromyotonia/symptoms/main-symptoms", "Muscle cramps."),
     ("neuromyotonia/symptoms/main-symptoms", "Stiff muscles."),
     ("neuromyotonia/symptoms/during-sleep", SLEEP_OLD),
@@ -531,7 +548,22 @@ def _plant_stats(root: Path) -> None:
 def _expected_es(root: Path) -> list[dict[str, object]]:
     parts = _pot_parts(root)
     content, templates = parts["neuromyotonia"], parts["templates"]
+    emg = parts["emg-and-nerve-conduction"]
     return [
+        {
+            "locale": "es",
+            "part": "emg-and-nerve-conduction",
+            "entries": len(emg),
+            "translated": len(emg),
+            "fuzzy": 0,
+            "untranslated": 0,
+            "translated_words": _words(emg),
+            "fuzzy_words": 0,
+            "untranslated_words": 0,
+            "inherited": 0,
+            "inherited_words": 0,
+            "percent": 100.0,
+        },
         {
             "locale": "es",
             "part": "neuromyotonia",
@@ -539,9 +571,9 @@ def _expected_es(root: Path) -> list[dict[str, object]]:
             "translated": len(content) - 4,
             "fuzzy": 1,
             "untranslated": 3,
-            "translated_words": _words(content) - 14 - 2,
+            "translated_words": _words(content) - 20 - 2,
             "fuzzy_words": 2,
-            "untranslated_words": 14,
+            "untranslated_words": 20,
             "inherited": 0,
             "inherited_words": 0,
             "percent": round(100 * (len(content) - 4) / len(content), 1),
@@ -569,17 +601,17 @@ def test_stats_count_untranslated_and_fuzzy_entries_and_words(scratch: Project):
     rows = [c for c in catalog_stats(root, scratch.topics()) if c.locale == "es"]
     expected = _expected_es(root)
     assert [r.as_dict() for r in rows] == expected
-    assert expected[0]["percent"] == 96.2 and expected[1]["percent"] == 98.9
+    assert expected[1]["percent"] == 97.4 and expected[2]["percent"] == 98.9
     # fuzzy never counts as translated
     for r in rows:
         assert r.translated + r.fuzzy + r.untranslated == r.entries
-        assert r.percent < 100.0
+        assert (r.percent < 100.0) == (r.part != "emg-and-nerve-conduction")  # planted: not EMG
     others = [
         c
         for c in catalog_stats(root, scratch.topics())
         if c.locale in COMPLETE and c.locale != "es"
     ]
-    assert all(c.percent == 100.0 for c in others) and len(others) == 6
+    assert all(c.percent == 100.0 for c in others) and len(others) == 3 * len(PARTS)
 
 
 def test_stats_count_a_regional_catalogs_parent_translations_as_inherited(scratch: Project):
@@ -604,7 +636,7 @@ def test_stats_json_from_the_command_line(scratch: Project, capsys):
     assert [r for r in rows if r["locale"] == "es"] == _expected_es(root)
     locales = catalog_locales(root)
     assert sorted({r["locale"] for r in rows}) == sorted(loc.replace("_", "-") for loc in locales)
-    assert len(rows) == 2 * len(locales)
+    assert len(rows) == len(PARTS) * len(locales)
 
 
 # --- check --------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Fit, over every shipped leaflet: web and e-mail addresses break only after / . - @, no text
+"""Fit, over every shipped leaflet: web and e-mail addresses break only after / . - @ ? = &, no text
 overprints other text, large print is 16 pt or more everywhere (furniture included) with links
 bold and not underlined, the running header keeps the topic, and the print dialog settings."""
 
@@ -20,8 +20,11 @@ from pypdf import PdfReader
 from handoutgen.build import Job, build_one
 from handoutgen.project import Project
 
-BREAKS_AFTER = "/.-@"  # the characters an address may break after
+BREAKS_AFTER = "/.-@?=&"  # the characters an address may break after
 ADDRESS_RUN = re.compile(r"[A-Za-z0-9:/._@%?=&#~+-]{2,}")
+# a piece of an address, not a word of prose: a mark inside it ('myasthenia' / 'gravis.' and
+# '40' / '45' end and start lines of prose, and happen to be in an address joined)
+ADDRESS_MARK = re.compile(r"[:/@?=&_%#~]|[.-]\w")
 
 
 class Char:
@@ -83,6 +86,8 @@ def bad_breaks(lines: list[str], known: set[str]) -> list[str]:
             continue
         for end in {first[0], first[-1]}:
             for start in {second[0], second[-1]}:
+                if not ADDRESS_MARK.search(end) and not ADDRESS_MARK.search(start):
+                    continue
                 for address in known:
                     if end + start in address:
                         cut = address.index(end + start) + len(end)
@@ -277,6 +282,34 @@ def test_an_address_breaks_only_after_slash_dot_hyphen_or_at():
     assert pieces == ["https://", "www.", "example.", "org/a-", "long-path"]
 
 
+def test_an_address_keeps_its_hyphens_when_its_paragraph_splits_between_pages():
+    """A page split joins the pieces of an address cut after '-' and breaks them again:
+    ReportLab's joiner dropped the '-' ending each piece ('drugsafetyupdate/' printed for
+    'drug-safety-update/' in the A5 leaflets' sources); the query's ? = & are break points."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    import handoutgen.rl.addresses  # noqa: F401  (the address breaks, installed)
+
+    url = (
+        "https://www.gov.uk/drug-safety-update/valproate-pregnancy-prevention-programme-"
+        "actions-required-now-from-gps-specialists-and-dispensers?a=b-c&d=e-f"
+    )
+    style = ParagraphStyle("s", fontName="Helvetica", fontSize=10, leading=12)
+    style.uriWasteReduce, style.splitLongWords = 0.3, 1
+    markup = url.replace("&", "&amp;")
+    para = Paragraph(f'Source, 2024. <a href="{markup}"><u>{markup}</u></a>', style)
+    _, height = para.wrap(120, 1000)
+    parts = para.split(120, height / 2)
+    assert len(parts) == 2
+    lines = []
+    for part in parts:
+        part.wrap(120, 1000)
+        lines += ["".join(w.text for w in line.words) for line in part.blPara.lines]
+    assert "".join(lines).split(" ")[-1] == url, lines
+    assert all(line.endswith(tuple(BREAKS_AFTER)) for line in lines[1:-1]), lines
+
+
 def _empty_box_pieces(pdf: bytes, theme: Any) -> list[str]:
     """Pieces of boxes (filled in a box background colour of ``theme``) holding no text but
     their bold title (pdfium: page objects and characters, fast enough for every leaflet)."""
@@ -410,7 +443,11 @@ def test_no_last_page_under_a_quarter_where_tighter_spacing_saves_it(
         fill = _last_page_fill(tagged.pdf, theme, job.paper)
         if fill < theme.fit["last_page_min"] - 0.02:
             low[job] = (tagged.pages, fill)
-    assert len(low) <= 8, low  # 24 of the 70 before (he Letter 7%, de Letter 11%)
+    # 24 of the 70 before fitting (he Letter 7%, de Letter 11%), 8 after; v1.1 ships 140 (two
+    # topics) and 11 end low, 8 of them large print of 11-24 pages whose last page holds only
+    # the closing 'also in standard print' note (looked at: en, he, zh-Hans A4), none of them
+    # shortened by the tightest spacing (below)
+    assert len(low) <= 11, low
     themes = project.theme
     monkeypatch.setattr(project, "theme", lambda brand, ed: tighter(themes(brand, ed))[-1])
     monkeypatch.setattr(fit, "too_empty", lambda theme, fill, pages: False)  # that spacing only
@@ -421,18 +458,19 @@ def test_no_last_page_under_a_quarter_where_tighter_spacing_saves_it(
 
 
 def test_a_nearly_empty_last_page_is_saved_by_tighter_spacing(project: Project, monkeypatch):
-    """de Letter ended with 11% of a page (he Letter 7%): the space between blocks, scaled
-    down within the theme's limits, fits it on a page fewer; without fitting it would not."""
+    """he A4 ends with 11% of its 11th page (v1.1; with v1.0, de Letter 11%, he Letter 7%):
+    the space between blocks, scaled down within the theme's limits, fits it on a page fewer;
+    without fitting it would not."""
     import handoutgen.layout.fit as fit
 
-    job = Job("neuromyotonia", "he", "default", "standard", "letter")
+    job = Job("neuromyotonia", "he", "default", "standard", "a4")
     rendered, outcome = build_one(project, job)
     assert rendered is not None, outcome.reason
     monkeypatch.setattr(fit, "too_empty", lambda theme, fill, pages: False)
     loose, _ = build_one(project, job)
     assert loose is not None and rendered.pages == loose.pages - 1
     theme = project.theme("default", "standard")
-    assert _last_page_fill(loose.pdf, theme, "letter") < 0.25
+    assert _last_page_fill(loose.pdf, theme, "a4") < 0.25
 
 
 def test_a_title_too_long_for_one_header_line_wraps_and_the_text_starts_below_it(

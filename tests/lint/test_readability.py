@@ -146,6 +146,11 @@ def test_sentences_per_script() -> None:
     assert r.sentences("ما هو؟ إنه مرض نادر.") == ["ما هو؟", "إنه مرض نادر."]
     # a German date or ordinal ends no sentence; a list item without a full stop is one
     assert len(r.sentences("Veröffentlicht am 25. November 2026. Weiter so.")) == 2
+    # ... but a gene type or a time ending in digits after ':' does (it read as an ordinal)
+    assert r.sentences("It looks for HLA-B*15:02. This test is advised.") == [
+        "It looks for HLA-B*15:02.",
+        "This test is advised.",
+    ]
     assert r.sentences("Muscle cramps") == ["Muscle cramps"]
 
 

@@ -160,7 +160,8 @@ def test_every_mcid_belongs_to_one_element_and_the_parent_tree_agrees(every_leaf
         roles = check_consistency(tagged.pdf)
         assert roles["/Document"] == 1 and roles["/H1"] == 1, job
         assert roles["/L"] and roles["/LI"] and roles["/LBody"] and roles["/Lbl"], job
-        assert roles["/Table"] and roles["/TR"] and roles["/TH"] and roles["/TD"], job
+        if job.topic == "neuromyotonia":  # the EMG leaflet has no table
+            assert roles["/Table"] and roles["/TR"] and roles["/TH"] and roles["/TD"], job
 
 
 def test_the_consistency_check_catches_a_broken_parent_tree(every_leaflet):
@@ -263,7 +264,10 @@ def test_right_to_left_text_extracts_in_logical_order(every_leaflet, project, lo
     expected = [
         _normal(m.string)
         for m in catalog
-        if m.context and m.context.endswith("/heading") and " " in (m.string or "")
+        if m.context
+        and m.context.startswith("neuromyotonia/")
+        and m.context.endswith("/heading")
+        and " " in (m.string or "")
     ]
     assert len(expected) >= 5
     by_pypdf = _normal(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(tagged.pdf)).pages))
@@ -280,7 +284,11 @@ def test_right_to_left_text_extracts_in_logical_order(every_leaflet, project, lo
 
 def test_chinese_extracts_without_stray_spaces(every_leaflet):
     job = Job("neuromyotonia", "zh_Hans", "default", "standard", "a4")
-    tagged = next(t for j, (t, _) in every_leaflet.items() if j.locale.startswith("zh"))
+    tagged = next(
+        t
+        for j, (t, _) in every_leaflet.items()
+        if j.locale.startswith("zh") and j.topic == "neuromyotonia"
+    )
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(tagged.pdf)).pages)
     assert "有哪些症状" in text.replace("\n", ""), job
     han = "\u4e00-\u9fff"

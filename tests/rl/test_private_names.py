@@ -62,7 +62,7 @@ EXPECTED = {
         "__dict__",
     },
     "rl/addresses.py": {
-        # web and e-mail addresses break only after / . - @: ReportLab's URI splitter and its
+        # web and e-mail addresses break only after / . - @ ? = &: ReportLab's URI splitter and its
         # long-word splitters (its breakLines calls them by name) replaced, their pieces kept
         "_uri_split_pairs",
         "_splitWord",
@@ -74,6 +74,13 @@ EXPECTED = {
         "_SplitFragH",
         "_SplitFragHS",
         "_HSFrag",
+        # a page split joins an address's pieces again: ReportLab's joiner dropped its hyphens
+        "_rejoinSplitFragWords",
+        "_SplitFragHY",
+        "_shyUnsplit",
+        "_SHYIndexedStr",
+        "_shyIndices",
+        "_reconstructSplitFrags",
     },
     "rl/tables.py": {
         # a data table splits only where two rows stay on each side
