@@ -102,7 +102,7 @@ def test_top_level_jobs_and_force_reach_the_build(tmp_path: Path):
 
 def test_check_and_list_json(scratch: Project):
     doc = json.loads(run_cli("--root", str(scratch.root), "list", "--json").stdout)
-    assert doc["topics"] == ["neuromyotonia"] and "example-clinic" in {
+    assert doc["topics"] == ["emg-and-nerve-conduction", "neuromyotonia"] and "example-clinic" in {
         b["id"] for b in doc["brands"]
     }
     brand = scratch.brands_dir / "example-clinic" / "brand.yaml"

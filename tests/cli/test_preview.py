@@ -14,7 +14,9 @@ from ..test_manifest import entries
 
 
 def build(root: Path, out: Path, *args: str) -> int:
-    return main(["--root", str(root), "build", "--locale", "en", "--out", str(out), *args])
+    return main(
+        ["--root", str(root), "build", "neuromyotonia", "--locale", "en", "--out", str(out), *args]
+    )
 
 
 def test_preview_writes_each_page_beside_the_pdf_and_the_manifest_lists_them(
