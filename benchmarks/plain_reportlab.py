@@ -322,14 +322,14 @@ class Leaflet:
         about = [
             self.para(
                 f"Leaflet {d['code']}, version {d['version']}. Published {date(d['published'])}. "
-                f"Last updated {date(d['last_reviewed'])}. Next review due "
+                f"Last changed {date(d['last_reviewed'])}. Next review due "
                 f"{date(d['next_review'])}.",
                 SMALL,
             ),
             *(self.para(f"Written by: {p['name']}, {p['role']}.", SMALL) for p in d["authors"]),
             self.para(
-                "Review status: **not yet clinically reviewed.** This is sample text and must "
-                "be checked by a clinician before it is given to patients.",
+                "Review status: **not yet checked by a clinician.** This is sample text. A "
+                "clinician must check it before it is given to patients.",
                 SMALL,
             ),
             self.para("Language: English.", SMALL),
@@ -337,15 +337,15 @@ class Leaflet:
         story.append(self.box("about", "About this leaflet", about))
         story.append(
             self.para(
-                "This leaflet gives general information. It does not replace advice from your "
-                "own doctor, nurse or care team, who know your situation. If you are worried "
-                "about your health, contact them.",
+                "This leaflet gives facts that apply to most people. It does not replace advice "
+                "from your own doctor, nurse or care team. They know you and your health. If you "
+                "are worried about your health, contact them.",
                 SMALL,
             )
         )
         story.append(
             self.para(
-                "This leaflet is available in large print and other languages. Please ask us, "
+                "You can get this leaflet in large print and in other languages. Please ask us, "
                 f"or call {phone}.",
                 LARGE,
             )

@@ -121,7 +121,7 @@ def test_a_changed_template_or_brand_rebuilds_everything_it_touches(
     report = run(scratch, jobs, BatchOptions(out=out))
     assert [o.job.brand for o in report.outcomes if o.status == "built"] == ["example-clinic"]
     disclaimer = scratch.templates_dir / "standard" / "disclaimer.xml.j2"
-    disclaimer.write_text(disclaimer.read_text().replace("general information", "general facts"))
+    disclaimer.write_text(disclaimer.read_text().replace("facts that apply", "facts that hold"))
     assert run(scratch, jobs, BatchOptions(out=out)).count("built") == 2
 
 

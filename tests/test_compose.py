@@ -63,7 +63,7 @@ def test_brand_values_and_dates_reach_the_document(project: Project):
     assert "911" in texts and "(555)\u00a0010-0144" in texts
     about = next(b for b in doc.blocks if isinstance(b, DocBox) and b.kind == "about")
     about_text = " ".join(s.text for p in about.blocks for s in p.text)  # type: ignore[union-attr]
-    assert "not yet clinically reviewed" in about_text
+    assert "not yet checked by a clinician" in about_text
     assert "Next review due November\u00a025,\u00a02029" in about_text
 
 
