@@ -139,7 +139,7 @@ def test_translator_note_reaches_every_entry_of_its_section(pot):
     assert all(WHEN_TO_GET_HELP_NOTE not in e.comment for e in others)
     text = str(pot)
     assert (
-        f"#. {WHEN_TO_GET_HELP_NOTE}\n#: {YAML}:394\n"
+        f"#. {WHEN_TO_GET_HELP_NOTE}\n#: {YAML}:403\n"
         'msgctxt "neuromyotonia/when-to-get-help/heading"\n'
     ) in text
 
