@@ -43,7 +43,7 @@ def _edit(project: Project, locale: str, old: str, new: str) -> int:
 WHO = "si usted o la persona a la que cuida tiene:"
 ES_CALL = f'msgstr "Llame ahora al {{emergency_number}} {WHO}"'
 ES_PHONE = 'msgstr "Teléfono: **%(phone)s**"'
-ES_THYMOMA_START = 'msgstr "En aproximadamente 1 de cada 5 personas'
+ES_THYMOMA_START = 'msgstr "En cerca de 1 de cada 5 personas'
 
 
 def _thymoma(project: Project) -> str:

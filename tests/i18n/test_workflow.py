@@ -341,7 +341,7 @@ def test_a_changed_list_item_matches_its_own_old_item(scratch: Project):
     edit_yaml(root, "- Stiff muscles.", "- Stiff or rigid muscles.")
     edit_yaml(root, "- Heavy sweating.", "- Heavy sweating, even at night.")
     results = {r.locale: r for r in update_catalogs(root)}
-    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (296, 2, 0)
+    assert (results["es"].kept, results["es"].fuzzy, results["es"].new) == (310, 2, 0)
     after = [e for e in load(es_path) if e.msgctxt == ctx]
     assert len(after) == 8
     for e in after:
@@ -430,7 +430,7 @@ def test_changed_template_wording_is_fuzzy_and_unrelated_wording_is_new(scratch:
     text = text.replace(FEEDBACK, changed).replace("Contact us", "Get in touch")
     contact.write_text(text, encoding="utf-8")
     r = {r.locale: r for r in update_catalogs(root)}["es"]
-    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (296, 1, 1, 1)
+    assert (r.kept, r.fuzzy, r.new, r.obsolete) == (310, 1, 1, 1)
     po = load(es_path)
     e = entry(po, None, changed)
     assert (e.fuzzy, e.msgstr, e.previous_msgctxt, e.previous_msgid) == (True, old, None, FEEDBACK)
@@ -601,7 +601,7 @@ def test_stats_count_untranslated_and_fuzzy_entries_and_words(scratch: Project):
     rows = [c for c in catalog_stats(root, scratch.topics()) if c.locale == "es"]
     expected = _expected_es(root)
     assert [r.as_dict() for r in rows] == expected
-    assert expected[1]["percent"] == 97.4 and expected[2]["percent"] == 98.9
+    assert expected[1]["percent"] == 97.5 and expected[2]["percent"] == 98.9
     # fuzzy never counts as translated
     for r in rows:
         assert r.translated + r.fuzzy + r.untranslated == r.entries
