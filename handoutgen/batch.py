@@ -5,7 +5,6 @@ failures isolated, each outcome written to the manifest as it comes in."""
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -20,7 +19,6 @@ from .leaflet import Job, Selection, expand, manifest_key, shard_of
 from .manifest import MANIFEST, last_good, previews_of, producible, shard_name
 from .previews import name, render
 from .project import Project
-from .workers import tidy
 from .write import (
     prepare_output,
     read_manifest,
@@ -284,21 +282,26 @@ def run(
     previous_handler = signal.signal(signal.SIGTERM, terminate)
     try:
         if options.jobs <= 1 or len(todo) <= 1:
-            _WORKER["project"] = project
+            _WORKER.setdefault("project", project)
+            if _WORKER["project"] is not project:
+                _WORKER["project"] = project
             for job, inputs in todo:
                 record(_work(job, str(out), allow, inputs, options.preview_dpi))
-                tidy()  # as a worker does after each leaflet
         else:
             _warm(project, [job for job, _ in todo])
             _WORKER["project"] = project  # forked workers inherit it, loaded once
+            import gc
+
             # what the workers inherit stays shared: the collector would otherwise write to
             # every object it visits in them, and each page written is copied
             gc.freeze()
-            _run_pool(project, todo, options, record)
+            try:
+                _run_pool(project, todo, options, record)
+            finally:
+                gc.unfreeze()
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
-        gc.unfreeze()
         signal.signal(signal.SIGTERM, previous_handler)
         save(final=True)
         remove_stale_temporaries(out)

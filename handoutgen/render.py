@@ -27,7 +27,7 @@ from .model import DocMeta, Document, Rendered
 from .pdf import metadata, tree
 from .pdf.canvas import LeafletCanvas
 from .pdf.structure import Tagged
-from .rl import conformance, fast, tables
+from .rl import conformance, tables
 from .rl import doc as rl_doc
 from .sheets import Booklet, PrintShop
 from .textrules import BIDI_CONTROLS
@@ -222,7 +222,7 @@ def render(
     spacing where that fits the leaflet on a page fewer (``layout.fit``); a booklet is
     spaced as its A5 leaflet is."""
 
-    def once(chosen: Theme, *, on_sheets: bool = True) -> tuple[fit.Drawn, float]:
+    def once(chosen: Theme, *, on_sheets: bool = True) -> tuple[Rendered, float]:
         return _render_once(
             document,
             chosen,
@@ -235,14 +235,14 @@ def render(
             print_shop=print_shop if on_sheets else None,
         )
 
-    drawn, fill = once(theme)  # each layout is written only if it is the one kept
+    rendered, fill = once(theme)
     if not fitting:
-        return drawn.write()
+        return rendered
     if booklet is None:
-        return fit.save_last_page(theme, drawn, fill, once)[1].write()
+        return fit.save_last_page(theme, rendered, fill, once)[1]
     leaflet, leaflet_fill = once(theme, on_sheets=False)  # the A5 pages the booklet holds
     chosen, _ = fit.save_last_page(theme, leaflet, leaflet_fill, lambda t: once(t, on_sheets=False))
-    return drawn.write() if chosen is theme else once(chosen)[0].write()
+    return rendered if chosen is theme else once(chosen)[0]
 
 
 def _render_once(
@@ -256,8 +256,8 @@ def _render_once(
     duplex: str | None,
     booklet: Booklet | None,
     print_shop: PrintShop | None,
-) -> tuple[fit.Drawn, float]:
-    """``render`` in ``theme`` as it is: the leaflet drawn, and how full its last page is."""
+) -> tuple[Rendered, float]:
+    """``render`` in ``theme`` as it is: the leaflet, and how full its last page is."""
     rules = prepare(document, theme, fonts_dir, origins)
     styles = styles_for(rules)
     band = furniture.footer_band(document.furniture, rules, theme.papers[paper])
@@ -278,7 +278,7 @@ def _render_once(
     story.append(probe)
     pad = sheet_layout.notes_pages(document, builder, geometry) if placed.booklet else None
     painter = furniture.painter(document.furniture, rules, geometry.size, topic=document.meta.title)
-    rendered = draw(
+    rendered = lay_out(
         document.meta,
         theme,
         geometry,
@@ -295,12 +295,7 @@ def _render_once(
     return rendered, fit.last_page_fill(probe, geometry.frame_top(last), geometry.frame_bottom)
 
 
-def lay_out(*args: Any, **kwargs: Any) -> Rendered:
-    """``draw``, written: the PDF bytes, page count and structure (see ``render``)."""
-    return draw(*args, **kwargs).write()
-
-
-def draw(
+def lay_out(
     meta: DocMeta,
     theme: Theme,
     geometry: page.Page,
@@ -313,10 +308,10 @@ def draw(
     duplex: str | None = None,
     placed: sheets.Sheets | None = None,
     pad: Callable[[Any], None] | None = None,
-) -> fit.Drawn:
+) -> Rendered:
     """``story`` (made by ``builder``) laid out on pages of ``geometry``, each page's furniture
-    drawn by ``painter``, placed on the sheets of ``placed`` (and a booklet padded by ``pad``),
-    not yet written."""
+    drawn by ``painter``, placed on the sheets of ``placed`` (and a booklet padded by ``pad``):
+    the PDF bytes, page count and structure (see ``render``)."""
     placed = placed or sheets.Sheets(geometry.size, geometry.size)
     buffer = io.BytesIO()
     top, right, bottom, left = theme.margins
@@ -366,7 +361,7 @@ def draw(
         return canv
 
     try:
-        rl_doc.build(doc, story, make_canvas, save=False)
+        rl_doc.build(doc, story, make_canvas)
     except rl_doc.Stalled as exc:
         where = _place(exc.flowable, builder, origins)
         raise RenderError(f"layout makes no progress on page {exc.page} at {where}") from None
@@ -378,20 +373,10 @@ def draw(
             + (row or "it is taller or wider than the text frame, even on a page of its own")
         ) from None
     canv = made[-1]
-
-    def write() -> Rendered:
-        canv.save()
-        return Rendered(
-            pdf=buffer.getvalue(),
-            pages=len(placed.sides(canv.pages)),
-            structure=tuple(canv.structure),
-            # as written: page by page, in each page's order (a booklet's sheets hold 16|1)
-            marks=tuple(sorted((page, mcid, node.role) for page, mcid, node in canv.marks.leaves)),
-        )
-
-    # the leaflet's pages: a booklet's are padded and put on sheets as it is written (its
-    # fit is tried on the leaflet unplaced); any other's are the file's
-    if not fast():  # ReportLab's own fonts are made anew for each layout: written before it
-        written = write()
-        return fit.Drawn(canv.pages, lambda: written)
-    return fit.Drawn(canv.pages, write)
+    return Rendered(
+        pdf=buffer.getvalue(),
+        pages=len(placed.sides(canv.pages)),
+        structure=tuple(canv.structure),
+        # as written: page by page, in each page's order (a booklet's sheets hold pages 16|1)
+        marks=tuple(sorted((page, mcid, node.role) for page, mcid, node in canv.marks.leaves)),
+    )

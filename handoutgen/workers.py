@@ -53,19 +53,6 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def tidy() -> None:
-    """Between two tasks: the garbage a leaflet left in reference cycles (its flowables, canvas
-    and structure tree) collected now, and what survives (the project, caches) set aside, so
-    that no later collection walks it again. Left to the collector's own schedule, a full
-    collection walked every cached object about once in eight leaflets (15% of a batch's
-    CPU) and a leaflet's garbage could wait that long (peak RSS). Frozen objects stay shared
-    with a forked parent's pages; ``gc.unfreeze`` undoes it."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
 def _serve(
     conn: Any,
     parent: int,
@@ -88,7 +75,6 @@ def _serve(
         except Exception as exc:
             result = Raised(f"{type(exc).__name__}: {exc}")
         conn.send(result)
-        tidy()
 
 
 class _Worker:

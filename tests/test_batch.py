@@ -477,22 +477,3 @@ def test_a_build_into_a_users_folder_leaves_their_tmp_files(scratch: Project, tm
         ["--root", str(scratch.root), "build", "neuromyotonia", "--locale", "en", "--out", str(out)]
     )
     assert code == 0 and all(f.read_text() == "mine" for f in users)
-
-
-def test_each_leaflet_garbage_is_collected_as_it_ends(project: Project, tmp_path: Path):
-    """A leaflet leaves its flowables, canvas and structure tree in reference cycles: the batch
-    collects them after each leaflet (workers.tidy), not when the collector's schedule comes
-    round (peak RSS), and sets what survives aside, which the end of the run undoes."""
-    import gc
-
-    jobs = expand(project, Selection(["neuromyotonia"], ["en", "de"]))
-    was = gc.isenabled()
-    gc.disable()  # only the batch's own collections
-    try:
-        gc.collect()
-        run(project, jobs, BatchOptions(out=tmp_path, jobs=1, force=True))
-        assert gc.get_freeze_count() == 0
-        assert gc.collect() < 1000  # a leaflet leaves about 6000 objects in cycles
-    finally:
-        if was:
-            gc.enable()

@@ -37,18 +37,6 @@ class EndProbe(Flowable):
         pass
 
 
-class Drawn:
-    """A leaflet laid out and drawn, not yet written: its page count, and ``write`` (once) for
-    the file. Only the layout kept is written: a tighter one tried and dropped costs no file
-    (writing is about a third of a layout)."""
-
-    __slots__ = ("pages", "write")
-
-    def __init__(self, pages: int, write: Callable[[], Any]) -> None:
-        self.pages = pages
-        self.write = write
-
-
 def last_page_fill(probe: EndProbe, top: float, bottom: float) -> float:
     """The share of the last page's text frame (``top`` to ``bottom``) the text fills."""
     if probe.at is None or top <= bottom:

@@ -90,13 +90,9 @@ class LeafletDoc(BaseDocTemplate):
             raise Unplaceable(self.page, first, str(exc)) from None
 
 
-def build(
-    doc: LeafletDoc, story: list[Flowable], canvasmaker: Callable[..., Any], *, save: bool = True
-) -> None:
-    """Lay ``story`` out and draw it (a story of n flowables gets 50 n + 1000 steps); without
-    ``save``, the canvas is left unsaved (its ``save`` writes the file later, or never)."""
+def build(doc: LeafletDoc, story: list[Flowable], canvasmaker: Callable[..., Any]) -> None:
+    """Lay ``story`` out and draw it (a story of n flowables gets 50 n + 1000 steps)."""
     doc.step_limit = 50 * len(story) + 1000
-    doc._doSave = int(save)
     doc.build(story, canvasmaker=canvasmaker)
 
 

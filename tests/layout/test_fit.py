@@ -473,35 +473,6 @@ def test_a_nearly_empty_last_page_is_saved_by_tighter_spacing(project: Project, 
     assert _last_page_fill(loose.pdf, theme, "a4") < 0.25
 
 
-def test_only_the_layout_kept_is_written(project: Project, monkeypatch):
-    """The English EMG leaflet is laid out three times (as it is, the tightest spacing, the
-    step kept), but only the layout kept is written to a file: writing is a third of a
-    layout, and the ones tried and dropped have no use for it."""
-    from handoutgen.pdf.canvas import LeafletCanvas
-    from handoutgen.rl import doc as rl_doc
-    from handoutgen.rl import fast
-
-    counts = Counter()
-    build, save = rl_doc.build, LeafletCanvas.save
-
-    def counted_build(*args: Any, **kwargs: Any) -> None:
-        counts["laid out"] += 1
-        build(*args, **kwargs)
-
-    def counted_save(canvas: LeafletCanvas) -> None:
-        counts["written"] += 1
-        save(canvas)
-
-    monkeypatch.setattr(rl_doc, "build", counted_build)
-    monkeypatch.setattr(LeafletCanvas, "save", counted_save)
-    rendered, outcome = build_one(
-        project, Job("emg-and-nerve-conduction", "en", "default", "standard", "a4")
-    )
-    assert rendered is not None, outcome.reason
-    # ReportLab's own classes (--no-cache) write each layout as it is made, as before
-    assert counts == {"laid out": 3, "written": 1 if fast() else 3}
-
-
 def test_a_title_too_long_for_one_header_line_wraps_and_the_text_starts_below_it(
     scratch: Project,
 ):

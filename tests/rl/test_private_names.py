@@ -47,8 +47,6 @@ EXPECTED = {
         # a frame copied as deepcopy would copy it, faster; Platypus's grouping flag
         "__dict__",
         "vars",
-        # a layout tried and dropped (fitting) is not written: build's own switch for save
-        "_doSave",
     },
     "rl/fonts.py": {
         # a name made to stand for another brand's file (registerFont keeps the first)
